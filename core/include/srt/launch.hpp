@@ -1,0 +1,119 @@
+// What the core asks a backend to launch (LaunchRequest) and what the backend
+// answers (LaunchPlan), with their JSON forms. Header-only: the core and
+// plugins built out of tree share exactly this code.
+//
+// Plain values; reading throws srt::ir::JsonError naming the JSON path.
+#pragma once
+
+#include <srt/policy_json.hpp>
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace srt {
+
+struct LaunchRequest {
+  // The program to run inside the sandbox: srt's helper (srt-enter) followed
+  // by its arguments and the user's command. argv[0] is `enter_sandbox_path`.
+  std::vector<std::string> enter_argv;
+  std::string enter_host_path;     // where srt-enter is on the host
+  std::string enter_sandbox_path;  // where the backend must make it appear
+  // The environment the command would get without a sandbox, "NAME=value".
+  // The backend applies the policy's env_set/env_unset on top of it.
+  std::vector<std::string> env;
+  // File descriptors the core keeps open in the launched process and that the
+  // backend must pass through to `enter_argv` (e.g. srt-enter's report fd).
+  std::vector<int> inherited_fds;
+  bool is_root = false;  // the caller's effective uid is 0
+};
+
+struct LaunchPlan {
+  // A file the core creates before launch (sealed memfd) and places at `fd`
+  // in the launched process, e.g. a long argument list read through
+  // `bwrap --args FD`. `fd` must be >= kFirstPlanFd.
+  struct File {
+    int fd = -1;
+    std::string name;     // for debugging
+    std::string content;
+  };
+  static constexpr int kFirstPlanFd = 10;
+
+  std::vector<std::string> argv;  // argv[0] is an absolute path
+  std::vector<std::string> env;   // the complete environment, "NAME=value"
+  std::vector<File> files;
+};
+
+inline boost::json::value to_json(const LaunchRequest &r) {
+  boost::json::object o;
+  o["enter_argv"] = ir::json_detail::strings_to_json(r.enter_argv);
+  o["enter_host_path"] = r.enter_host_path;
+  o["enter_sandbox_path"] = r.enter_sandbox_path;
+  o["env"] = ir::json_detail::strings_to_json(r.env);
+  boost::json::array fds;
+  for (int fd : r.inherited_fds) fds.emplace_back(fd);
+  o["inherited_fds"] = std::move(fds);
+  o["is_root"] = r.is_root;
+  return o;
+}
+
+inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
+  using namespace ir::json_detail;
+  const auto &o = as_object(v, "request");
+  LaunchRequest r;
+  r.enter_argv = strings_from_json(field(o, "enter_argv", "request"), "request.enter_argv");
+  r.enter_host_path = as_string(field(o, "enter_host_path", "request"), "request.enter_host_path");
+  r.enter_sandbox_path = as_string(field(o, "enter_sandbox_path", "request"), "request.enter_sandbox_path");
+  r.env = strings_from_json(field(o, "env", "request"), "request.env");
+  if (auto it = o.find("inherited_fds"); it != o.end()) {
+    const auto &a = as_array(it->value(), "request.inherited_fds");
+    for (std::size_t i = 0; i < a.size(); ++i)
+      r.inherited_fds.push_back(static_cast<int>(as_int(a[i], "request.inherited_fds[" + std::to_string(i) + "]")));
+  }
+  r.is_root = opt_bool(o, "is_root", "request");
+  if (r.enter_argv.empty()) throw ir::JsonError("request.enter_argv: must not be empty");
+  return r;
+}
+
+inline boost::json::value to_json(const LaunchPlan &p) {
+  boost::json::object o;
+  o["argv"] = ir::json_detail::strings_to_json(p.argv);
+  o["env"] = ir::json_detail::strings_to_json(p.env);
+  boost::json::array files;
+  for (const auto &f : p.files) {
+    boost::json::object fo;
+    fo["fd"] = f.fd;
+    fo["name"] = f.name;
+    fo["content"] = f.content;
+    files.emplace_back(std::move(fo));
+  }
+  o["files"] = std::move(files);
+  return o;
+}
+
+inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
+  using namespace ir::json_detail;
+  const auto &o = as_object(v, "plan");
+  LaunchPlan p;
+  p.argv = strings_from_json(field(o, "argv", "plan"), "plan.argv");
+  if (p.argv.empty() || p.argv[0].empty() || p.argv[0][0] != '/') throw ir::JsonError("plan.argv[0]: expected an absolute path");
+  p.env = strings_from_json(field(o, "env", "plan"), "plan.env");
+  if (auto it = o.find("files"); it != o.end()) {
+    const auto &a = as_array(it->value(), "plan.files");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      std::string w = "plan.files[" + std::to_string(i) + "]";
+      const auto &fo = as_object(a[i], w);
+      LaunchPlan::File f;
+      f.fd = static_cast<int>(as_int(field(fo, "fd", w), w + ".fd"));
+      if (f.fd < LaunchPlan::kFirstPlanFd || f.fd > 1000) throw ir::JsonError(w + ".fd: must be from 10 to 1000");
+      f.name = opt_string(fo, "name", w);
+      f.content = as_string(field(fo, "content", w), w + ".content");
+      p.files.push_back(std::move(f));
+    }
+  }
+  return p;
+}
+
+}  // namespace srt

@@ -1,0 +1,177 @@
+// The srt library API: run commands in an OS-level sandbox described by srt
+// settings. The `srt` command-line tool is a thin client of exactly this API.
+//
+//   auto sandbox = srt::Sandbox::from_file("settings.json");
+//   auto child = sandbox.spawn({.argv = {"make", "test"}});
+//   int code = child.wait().code;
+//
+// Errors: factories and prepare/spawn throw srt::SettingsError (unusable
+// settings), srt::PolicyError (settings that cannot be made into a sound
+// policy) or srt::SandboxError (no usable backend, a plugin failure, the
+// sandbox could not be set up). Nothing runs when they throw, and nothing
+// they created is left behind.
+//
+// Threads: a Sandbox and its Children may be used from one thread at a time.
+// Sandbox loads plugins once (they are never unloaded).
+#pragma once
+
+#include <srt/error.hpp>
+#include <srt/launch.hpp>
+#include <srt/policy.hpp>
+#include <srt/settings.hpp>
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace srt {
+
+enum class LogLevel { debug, info, warn, error };
+using LogFn = std::function<void(LogLevel, const std::string &)>;
+
+// The srt version ("0.1.0").
+const char *version();
+
+struct Options {
+  std::string backend;                   // empty: settings' srt.backend ("auto" by default)
+  std::vector<std::string> plugin_dirs;  // searched before SRT_PLUGIN_PATH and srt's own
+  std::string cwd;                       // the command's working directory; empty: the current one
+  LogFn log;                             // warnings; debug lines too when `debug`
+  bool debug = false;
+};
+
+struct Command {
+  std::vector<std::string> argv;    // the program and its arguments...
+  std::optional<std::string> shell;  // ...or a shell command line (bash -c, else sh -c)
+  // The environment, "NAME=value"; default: this process's environment.
+  std::optional<std::vector<std::string>> env;
+};
+
+struct PluginStatus {
+  std::string file, kind, name, version, summary;
+  int abi_major = 0, abi_minor = 0;
+  std::string state;  // "loaded" | "failed" | "shadowed"
+  std::string error;  // for failed and shadowed
+};
+
+struct BackendStatus {
+  std::string name, file, version, summary;
+  int abi_major = 0, abi_minor = 0;
+  bool usable = false;
+  std::string reason;  // why not usable, and what to do
+  std::map<std::string, std::string> features;  // feature -> enforced | degraded | unsupported
+};
+
+struct ExitStatus {
+  // The sandbox could not be set up: the command never started (the
+  // backend's own message went to stderr).
+  bool setup_failed = false;
+  int code = 0;  // as a shell reports it: 0-255, 128+N after signal N
+};
+
+// Whether the sandboxed command can read and write `path`, and which mount
+// (and so which settings rule) decides. `path` may be relative to the
+// policy's working directory or start with "~". Reads the disk (symlinks).
+struct PathVerdict {
+  std::string path;  // absolute, as asked
+  std::string real;  // symlinks resolved
+  bool exists = false;
+  bool readable = false;
+  bool writable = false;
+  std::optional<ir::Mount> decided_by;
+  std::string note;
+};
+PathVerdict explain_path(const ir::Policy &policy, const std::string &path);
+
+
+// A launched command. Destroying a Child that is still running kills the
+// whole sandbox and waits for it; either way its placeholders are removed.
+class Child {
+ public:
+  Child(Child &&) noexcept;
+  Child &operator=(Child &&) noexcept;
+  ~Child();
+
+  pid_t pid() const;  // the launcher process (e.g. bwrap)
+  // Readable when the sandbox reports progress: pass to poll() and call
+  // handle_report() when it is.
+  int report_fd() const;
+  void handle_report();
+  bool started() const;  // the sandbox is set up and the command is starting
+
+  // Sends `sig` to the command and its process group (to the command alone
+  // when it shares srt's terminal, i.e. allowPty). Before the command has
+  // started, any signal ends the launch (the whole sandbox is killed).
+  void signal(int sig);
+  void kill();  // ends the whole sandbox now
+
+  std::optional<ExitStatus> try_wait();  // non-blocking
+  ExitStatus wait();                      // blocking
+
+ private:
+  friend class Sandbox;
+  struct State;
+  explicit Child(std::unique_ptr<State> s);
+  std::unique_ptr<State> s_;
+};
+
+struct SpawnOptions {
+  // The command's standard input, output and error; -1: this process's own.
+  // srt duplicates them; the caller keeps (and closes) its descriptors.
+  int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
+  // Make this process a child subreaper and, in wait(), also reap what the
+  // sandbox leaves behind, so that wait() returns only when no process of the
+  // sandbox is left. Only for programs with no other children (the CLI).
+  bool reap_orphans = false;
+};
+
+class Sandbox {
+ public:
+  static Sandbox from_file(const std::filesystem::path &file, Options options = {});
+  // ~/.srt-settings.json; the built-in default when it does not exist.
+  static Sandbox from_default(Options options = {});
+  static Sandbox from_json(std::string_view json, Options options = {});
+  static Sandbox from_settings(Settings settings, Options options = {});
+
+  Sandbox(Sandbox &&) noexcept;
+  Sandbox &operator=(Sandbox &&) noexcept;
+  ~Sandbox();
+
+  const Settings &settings() const;
+  // One line per problem found in the settings that did not stop them from
+  // loading (unknown keys, unused reasons).
+  const std::vector<std::string> &warnings() const;
+  const std::string &settings_source() const;
+
+  // The policy for a command started now (reads the disk: globs, symlinks,
+  // the mandatory-deny scan).
+  ir::Policy compile() const;
+
+  std::vector<PluginStatus> plugins() const;
+  // Every backend found, probed for `policy`.
+  std::vector<BackendStatus> backends(const ir::Policy &policy, bool deep) const;
+  // The backend a launch would use: the configured one, or for "auto" the
+  // first of bwrap, landlock (seatbelt on macOS) that is usable. Throws
+  // SandboxError naming each candidate and why it is not usable.
+  std::string choose_backend(const ir::Policy &policy) const;
+  // What `backend` would run for `command` (nothing is started or created;
+  // paths inside srt's session directory are shown as they would be).
+  LaunchPlan render(const ir::Policy &policy, const std::string &backend, const Command &command) const;
+
+  // Compiles, prepares the host (placeholders) and starts `command`.
+  Child spawn(const Command &command, SpawnOptions options = {});
+
+ private:
+  struct Impl;
+  explicit Sandbox(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace srt

@@ -1,0 +1,183 @@
+// `srt policy explain`: the compiled IR, the accepted-but-not-enforced keys,
+// what the backend would run, and per-path verdicts. Runs nothing.
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+
+#include <srt/policy_json.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace srt::cli {
+
+namespace {
+
+std::string shell_word(const std::string &a) {
+  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == std::string::npos)
+    return a;
+  std::string out = "'";
+  for (char c : a) {
+    if (c == '\'') out += "'\\''";
+    else if (c == '\0') out += "\\0";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string mount_label(const ir::Mount &m) {
+  if (m.pin) return "pin";
+  if (m.kind == ir::Kind::missing) return fmt::format("{} (absent; placeholder {})", ir::to_string(m.access), ir::to_string(m.placeholder));
+  return ir::to_string(m.access);
+}
+
+struct BackendView {
+  std::string name;
+  std::optional<BackendStatus> status;
+  std::optional<LaunchPlan> plan;
+  std::string error;
+};
+
+BackendView backend_view(const Sandbox &sandbox, const ir::Policy &policy, const Invocation &inv) {
+  BackendView v;
+  try {
+    v.name = inv.backend.empty() && sandbox.settings().srt.backend == "auto" ? sandbox.choose_backend(policy)
+             : !inv.backend.empty()                                        ? inv.backend
+                                                                           : sandbox.settings().srt.backend;
+  } catch (const Error &e) {
+    v.error = e.what();
+    return v;
+  }
+  for (auto &b : sandbox.backends(policy, false))
+    if (b.name == v.name) v.status = b;
+  if (!v.status) {
+    v.error = fmt::format("no backend plugin \"{}\" found (see `srt backends`)", v.name);
+    return v;
+  }
+  try {
+    Command cmd;
+    cmd.argv = {"<command>"};
+    v.plan = sandbox.render(policy, v.name, cmd);
+  } catch (const Error &e) {
+    v.error = e.what();
+  }
+  return v;
+}
+
+void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &b, const std::vector<PathVerdict> &paths) {
+  std::string out;
+  auto add = [&](const std::string &s) { out += s + "\n"; };
+  add(fmt::format("settings: {}", sandbox.settings_source()));
+  add(fmt::format("working directory: {}", p.process.cwd));
+  add("");
+  if (!p.filesystem.restricted) add("filesystem: not restricted (filesystem.disabled)");
+  add("filesystem (in mount order; a deeper path overrides a shallower one):");
+  for (const auto &m : p.filesystem.mounts) add(fmt::format("  {:<11} {}  <- {}", mount_label(m), m.path, m.origin));
+  add("");
+  add("network:");
+  add(p.network.proxied ? "  through srt's proxies" : "  none: the sandbox has its own network namespace with only a loopback interface");
+  for (const auto &r : p.network.domain_rules)
+    add(fmt::format("  {} {}{}  <- {}", ir::to_string(r.effect), r.pattern, r.port ? fmt::format(":{}", *r.port) : "", r.origin));
+  add(fmt::format("  unix sockets: {}", p.sockets.allow_all_unix ? "all allowed (allowAllUnixSockets)" : "blocked by policy (see below)"));
+  add("");
+  add("process:");
+  add(p.process.allow_pty ? "  shares srt's terminal (allowPty)" : "  new session without a controlling terminal");
+  for (const auto &[k, v] : p.process.env_set) add(fmt::format("  env {}={}", k, v));
+  for (const auto &k : p.process.env_unset) add(fmt::format("  env unset {}", k));
+  if (!p.notes.empty()) {
+    add("");
+    add("accepted but not enforced by this build:");
+    for (const auto &n : p.notes) add(fmt::format("  {} [{}]: {}", n.key, n.status, n.detail));
+  }
+  for (const auto &w : sandbox.warnings()) add("settings warning: " + w);
+  for (const auto &w : p.warnings) add("warning: " + w);
+  add("");
+  if (!b.error.empty()) {
+    add(fmt::format("backend{}: {}", b.name.empty() ? "" : " " + b.name, b.error));
+  } else {
+    add(fmt::format("backend {} ({}): {}", b.name, b.status->file, b.status->usable ? "usable here" : "NOT usable here: " + b.status->reason));
+    std::string feats;
+    for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
+    add("  enforces: " + feats);
+    add("  runs:");
+    std::string line = "   ";
+    for (const auto &a : b.plan->argv) line += " " + shell_word(a);
+    add(line);
+    for (const auto &f : b.plan->files) {
+      std::string words;
+      std::size_t start = 0;
+      while (start < f.content.size()) {
+        auto end = f.content.find('\0', start);
+        if (end == std::string::npos) end = f.content.size();
+        words += " " + shell_word(f.content.substr(start, end - start));
+        start = end + 1;
+      }
+      add(fmt::format("  fd {} ({}):{}", f.fd, f.name, words));
+    }
+  }
+  for (const auto &v : paths) {
+    add("");
+    add(fmt::format("{}{}:", v.path, v.real != v.path ? " (-> " + v.real + ")" : ""));
+    add(fmt::format("  readable: {}, writable: {}{}", v.readable ? "yes" : "no", v.writable ? "yes" : "no",
+                    v.note.empty() ? "" : " (" + v.note + ")"));
+    if (v.decided_by) add(fmt::format("  decided by: {}  [mount {} {}]", v.decided_by->origin, mount_label(*v.decided_by), v.decided_by->path));
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+void print_json(const Sandbox &sandbox, const ir::Policy &p, const BackendView &b, const std::vector<PathVerdict> &paths) {
+  auto root = ir::to_json(p);
+  boost::json::object ex;
+  ex["settings"] = sandbox.settings_source();
+  boost::json::array sw;
+  for (const auto &w : sandbox.warnings()) sw.emplace_back(w);
+  ex["settings_warnings"] = std::move(sw);
+  boost::json::object bo;
+  bo["name"] = b.name;
+  if (!b.error.empty()) bo["error"] = b.error;
+  if (b.status) {
+    bo["file"] = b.status->file;
+    bo["usable"] = b.status->usable;
+    bo["reason"] = b.status->reason;
+    boost::json::object f;
+    for (const auto &[k, v] : b.status->features) f[k] = v;
+    bo["features"] = std::move(f);
+  }
+  if (b.plan) bo["plan"] = to_json(*b.plan);
+  ex["backend"] = std::move(bo);
+  boost::json::array pa;
+  for (const auto &v : paths) {
+    boost::json::object o;
+    o["path"] = v.path;
+    o["real"] = v.real;
+    o["exists"] = v.exists;
+    o["readable"] = v.readable;
+    o["writable"] = v.writable;
+    if (v.decided_by) {
+      o["origin"] = v.decided_by->origin;
+      o["mount"] = v.decided_by->path;
+    }
+    if (!v.note.empty()) o["note"] = v.note;
+    pa.emplace_back(std::move(o));
+  }
+  ex["paths"] = std::move(pa);
+  root.as_object()["explain"] = std::move(ex);
+  std::cout << boost::json::serialize(root) << "\n";
+}
+
+}  // namespace
+
+int explain(const Invocation &inv) {
+  Sandbox sandbox = make_sandbox(inv);
+  ir::Policy policy = sandbox.compile();
+  BackendView b = backend_view(sandbox, policy, inv);
+  std::vector<PathVerdict> paths;
+  for (const auto &p : inv.paths) paths.push_back(explain_path(policy, p));
+  if (inv.json) print_json(sandbox, policy, b, paths);
+  else print_text(sandbox, policy, b, paths);
+  return 0;
+}
+
+}  // namespace srt::cli

@@ -1,0 +1,114 @@
+// `srt [options] cmd...`: launch, forward signals, return the command's status.
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace srt::cli {
+
+namespace {
+
+// After the first forwarded signal, the command has this long to exit before
+// the whole sandbox is killed; a second signal kills it at once.
+constexpr std::chrono::seconds kSignalGracePeriod{5};
+
+constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD};
+
+class SignalFd {
+ public:
+  SignalFd() {
+    sigemptyset(&mask_);
+    for (int s : kHandledSignals) sigaddset(&mask_, s);
+    if (::sigprocmask(SIG_BLOCK, &mask_, &old_) != 0) throw SandboxError(fmt::format("sigprocmask: {}", std::strerror(errno)));
+    fd_ = ::signalfd(-1, &mask_, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (fd_ < 0) throw SandboxError(fmt::format("signalfd: {}", std::strerror(errno)));
+  }
+  ~SignalFd() {
+    ::close(fd_);
+    ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+  int fd() const { return fd_; }
+
+ private:
+  sigset_t mask_, old_;
+  int fd_ = -1;
+};
+
+}  // namespace
+
+int run_command(const Invocation &inv) {
+  Sandbox sandbox = make_sandbox(inv);
+  Command cmd;
+  if (inv.shell) cmd.shell = *inv.shell;
+  else cmd.argv = inv.command;
+
+  SignalFd signals;  // before spawn: no signal can slip between launch and the loop
+  SpawnOptions so;
+  so.reap_orphans = true;
+  Child child = sandbox.spawn(cmd, so);
+  bool pty = sandbox.settings().allowPty;
+
+  int interrupted_by = 0;
+  // A time_point plus a flag rather than an optional: GCC 12 warns falsely
+  // (-Wmaybe-uninitialized) about optional<time_point>.
+  std::chrono::steady_clock::time_point deadline{};
+  bool has_deadline = false;
+  while (!child.try_wait()) {
+    struct pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {child.report_fd(), POLLIN, 0}};
+    int timeout = -1;
+    if (has_deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      timeout = left > 0 ? static_cast<int>(left) : 0;
+    }
+    int n = ::poll(fds, child.report_fd() >= 0 ? 2 : 1, timeout);
+    if (n < 0 && errno != EINTR) throw SandboxError(fmt::format("poll: {}", std::strerror(errno)));
+    if (fds[1].revents && child.report_fd() >= 0) child.handle_report();
+    if (has_deadline && std::chrono::steady_clock::now() >= deadline) {
+      if (inv.debug) debug("the command did not exit after the forwarded signal; killing the sandbox");
+      child.kill();
+      has_deadline = false;
+    }
+    if (!(fds[0].revents & POLLIN)) continue;
+    struct signalfd_siginfo si{};
+    while (::read(signals.fd(), &si, sizeof si) == sizeof si) {
+      int sig = static_cast<int>(si.ssi_signo);
+      if (sig == SIGCHLD) continue;
+      if (sig == SIGWINCH) {
+        if (child.started()) child.signal(SIGWINCH);
+        continue;
+      }
+      // With allowPty the sandbox shares srt's terminal, which delivered its
+      // own signals to the command already.
+      if (pty && si.ssi_code == SI_KERNEL) continue;
+      if (interrupted_by == 0) {
+        interrupted_by = sig;
+        if (inv.debug) debug(fmt::format("received signal {}; forwarding it to the sandbox", sig));
+        child.signal(sig);
+        deadline = std::chrono::steady_clock::now() + kSignalGracePeriod;
+        has_deadline = true;
+      } else {
+        if (inv.debug) debug(fmt::format("received signal {} again; killing the sandbox", sig));
+        child.kill();
+      }
+    }
+  }
+  ExitStatus status = child.wait();
+  if (interrupted_by) return 128 + interrupted_by;
+  if (status.setup_failed) {
+    error(fmt::format("the sandbox could not be set up (the launcher exited with status {}); see the message above. "
+                      "`srt backends` checks what this machine supports",
+                      status.code));
+    return kExitSrtError;
+  }
+  return status.code;
+}
+
+}  // namespace srt::cli

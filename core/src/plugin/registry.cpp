@@ -1,0 +1,199 @@
+#include "plugin/registry.hpp"
+
+#include "plugin/sink.hpp"
+#include "util/strings.hpp"
+
+#include <boost/dll/library_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <fmt/format.h>
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <cstddef>
+
+namespace srt::plugin {
+
+namespace {
+
+#ifdef __APPLE__
+constexpr const char *kPluginSuffix = ".dylib";
+#else
+constexpr const char *kPluginSuffix = ".so";
+#endif
+
+// The v1 descriptor as first published; a plugin's descriptor must be at
+// least this large.
+constexpr std::size_t kMinDescriptorSize = offsetof(srt_plugin_v1, table) + sizeof(void *);
+constexpr std::size_t kMinBackendTableSize = offsetof(srt_backend_v1, render) + sizeof(void *);
+constexpr std::size_t kMinNetworkTableSize = offsetof(srt_network_v1, stop) + sizeof(void *);
+
+bool valid_name(const char *n) {
+  if (!n || !*n) return false;
+  for (const char *p = n; *p; ++p)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
+const char *kind_name(int kind) {
+  switch (kind) {
+    case SRT_PLUGIN_BACKEND: return "backend";
+    case SRT_PLUGIN_NETWORK: return "network";
+    default: return "unknown";
+  }
+}
+
+struct Registry::Impl {
+  LogFn log;
+  srt_host_v1 host{};
+  std::vector<boost::dll::shared_library> libraries;
+
+  static void host_log(void *ctx, int32_t level, srt_str message) {
+    auto *self = static_cast<Impl *>(ctx);
+    if (self->log) self->log(level, std::string(message.data ? message.data : "", message.len));
+  }
+};
+
+Registry::Registry(LogFn log) : impl_(std::make_unique<Impl>()) {
+  impl_->log = std::move(log);
+  impl_->host.struct_size = sizeof(srt_host_v1);
+  impl_->host.abi_major = SRT_PLUGIN_ABI_MAJOR;
+  impl_->host.abi_minor = SRT_PLUGIN_ABI_MINOR;
+  impl_->host.ctx = impl_.get();
+  impl_->host.log = &Impl::host_log;
+}
+
+// Plugins are loaded RTLD_NODELETE, so releasing the handles unmaps nothing.
+Registry::~Registry() = default;
+
+void Registry::load_directories(const std::vector<std::string> &dirs) {
+  for (const auto &dir : dirs) {
+    DIR *d = ::opendir(dir.c_str());
+    if (!d) {
+      impl_->log(SRT_LOG_DEBUG, fmt::format("plugin directory {}: {}", dir, std::strerror(errno)));
+      continue;
+    }
+    std::vector<std::string> files;
+    while (auto *ent = ::readdir(d)) {
+      std::string name = ent->d_name;
+      if (util::ends_with(name, kPluginSuffix)) files.push_back(dir + "/" + name);
+    }
+    ::closedir(d);
+    std::sort(files.begin(), files.end());
+    impl_->log(SRT_LOG_DEBUG, fmt::format("plugin directory {}: {} candidate file(s)", dir, files.size()));
+    for (const auto &f : files) load_file(f);
+  }
+}
+
+void Registry::load_file(const std::string &file) {
+  PluginInfo info;
+  info.file = file;
+  auto debug = [&](const std::string &step) { impl_->log(SRT_LOG_DEBUG, fmt::format("plugin {}: {}", file, step)); };
+  auto fail = [&](std::string why) {
+    info.state = State::failed;
+    info.error = std::move(why);
+    impl_->log(SRT_LOG_WARN, fmt::format("plugin {}: {}", file, info.error));
+    plugins_.push_back(std::move(info));
+  };
+
+  for (const auto &p : plugins_)
+    if (p.file == file) return;  // the same file through two search paths
+
+  // 1. The entry symbol, read from the file without running any of its code.
+  std::vector<std::string> symbols;
+  try {
+    boost::dll::library_info li(file);
+    symbols = li.symbols();
+  } catch (const std::exception &e) {
+    return fail(fmt::format("not a shared library ({})", e.what()));
+  }
+  if (std::find(symbols.begin(), symbols.end(), SRT_PLUGIN_ENTRY_V1_SYMBOL) == symbols.end()) {
+    std::string other;
+    for (const auto &s : symbols)
+      if (util::starts_with(s, "srt_plugin_entry_v")) other = s;
+    if (!other.empty())
+      return fail(fmt::format("built for another plugin ABI (exports {}); this srt loads plugins of ABI {}.x ({})", other,
+                              SRT_PLUGIN_ABI_MAJOR, SRT_PLUGIN_ENTRY_V1_SYMBOL));
+    return fail(fmt::format("not an srt plugin: it does not export {}", SRT_PLUGIN_ENTRY_V1_SYMBOL));
+  }
+  debug("exports " SRT_PLUGIN_ENTRY_V1_SYMBOL);
+
+  // 2. Load it.
+  boost::dll::shared_library lib;
+  try {
+    auto mode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local |
+                static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
+    lib.load(boost::dll::fs::path(file), mode);
+  } catch (const std::exception &e) {
+    const char *err = ::dlerror();
+    return fail(fmt::format("cannot be loaded: {}", err ? err : e.what()));
+  }
+  debug("loaded (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)");
+
+  // 3. Run the entry point.
+  auto entry = lib.get<int32_t(const srt_host_v1 *, const srt_plugin_v1 **, srt_sink *)>(SRT_PLUGIN_ENTRY_V1_SYMBOL);
+  StringSink error;
+  const srt_plugin_v1 *d = nullptr;
+  int32_t status = entry(&impl_->host, &d, error.sink());
+  impl_->libraries.push_back(std::move(lib));
+  if (status != SRT_OK)
+    return fail(fmt::format("its entry point failed (status {}): {}", status, error.text().empty() ? "no reason given" : error.text()));
+  if (!d) return fail("its entry point returned no descriptor");
+  debug(fmt::format("entry point returned a descriptor of {} bytes", d->struct_size));
+
+  // 4. Check the descriptor.
+  if (d->struct_size < kMinDescriptorSize)
+    return fail(fmt::format("its descriptor is {} bytes, smaller than ABI 1.0's {}", d->struct_size, kMinDescriptorSize));
+  info.abi_major = d->abi_major;
+  info.abi_minor = d->abi_minor;
+  if (d->abi_major != SRT_PLUGIN_ABI_MAJOR)
+    return fail(fmt::format("built for plugin ABI {}.{}; this srt loads ABI {}.x", d->abi_major, d->abi_minor, SRT_PLUGIN_ABI_MAJOR));
+  if (!valid_name(d->name)) return fail("its name is missing or not made of [a-z0-9-]");
+  info.name = d->name;
+  info.version = d->version ? d->version : "";
+  info.summary = d->summary ? d->summary : "";
+  info.kind = d->kind;
+  info.ir_version_max = d->ir_version_max;
+  if (d->ir_version_max < 1) return fail("it reads no policy IR version (ir_version_max is 0)");
+  if (!d->table) return fail("its function table is missing");
+  auto table_size = *static_cast<const uint32_t *>(d->table);
+  if (d->kind == SRT_PLUGIN_BACKEND) {
+    if (table_size < kMinBackendTableSize) return fail("its backend table is smaller than ABI 1.0's");
+    auto *t = static_cast<const srt_backend_v1 *>(d->table);
+    if (!t->probe || !t->render) return fail("its backend table lacks probe or render");
+  } else if (d->kind == SRT_PLUGIN_NETWORK) {
+    if (table_size < kMinNetworkTableSize) return fail("its network table is smaller than ABI 1.0's");
+  } else {
+    return fail(fmt::format("unknown plugin kind {}", d->kind));
+  }
+  info.descriptor = d;
+
+  // 5. One plugin per name and kind: the first found wins.
+  for (const auto &p : plugins_) {
+    if (p.state == State::loaded && p.kind == info.kind && p.name == info.name) {
+      info.state = State::shadowed;
+      info.error = fmt::format("{} plugin \"{}\" is already provided by {}; this one is not used", kind_name(info.kind), info.name, p.file);
+      impl_->log(SRT_LOG_WARN, fmt::format("plugin {}: {}", file, info.error));
+      plugins_.push_back(std::move(info));
+      return;
+    }
+  }
+  info.state = State::loaded;
+  debug(fmt::format("{} plugin \"{}\" {} (ABI {}.{}, IR <= {})", kind_name(info.kind), info.name, info.version, info.abi_major,
+                    info.abi_minor, info.ir_version_max));
+  plugins_.push_back(std::move(info));
+}
+
+const PluginInfo *Registry::find(int kind, const std::string &name) const {
+  for (const auto &p : plugins_)
+    if (p.state == State::loaded && p.kind == kind && p.name == name) return &p;
+  return nullptr;
+}
+
+}  // namespace srt::plugin

@@ -1,0 +1,64 @@
+// Discovery and loading of plugins (Boost.DLL). A file that is not a valid
+// plugin yields one clear line naming it and the reason; the others still
+// load. Plugins are never unloaded.
+//
+// Not thread-safe: load from one thread, then read.
+#pragma once
+
+#include <srt/plugin.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace srt::plugin {
+
+enum class State {
+  loaded,    // usable
+  failed,    // not a valid plugin; `error` says why
+  shadowed,  // a valid plugin whose name an earlier one already took
+};
+
+struct PluginInfo {
+  std::string file;  // absolute path
+  State state = State::failed;
+  std::string error;  // one line, for failed and shadowed
+  // From the descriptor (when the entry point ran):
+  std::string name, version, summary;
+  int kind = 0;
+  int abi_major = 0, abi_minor = 0;
+  unsigned ir_version_max = 0;
+  const srt_plugin_v1 *descriptor = nullptr;
+};
+
+const char *kind_name(int kind);
+
+using LogFn = std::function<void(int level, const std::string &)>;
+
+class Registry {
+ public:
+  // `log` receives plugins' own log lines and, at SRT_LOG_DEBUG, each step of
+  // each load. Must outlive the registry (plugins may log from threads).
+  explicit Registry(LogFn log);
+  ~Registry();
+  Registry(const Registry &) = delete;
+  Registry &operator=(const Registry &) = delete;
+
+  // Loads every *.so (*.dylib on macOS) of each directory, in order. A
+  // directory that does not exist is skipped (logged at debug level).
+  void load_directories(const std::vector<std::string> &dirs);
+  // Loads one file.
+  void load_file(const std::string &file);
+
+  const std::vector<PluginInfo> &plugins() const { return plugins_; }
+  // The loaded plugin of `kind` called `name`, or nullptr.
+  const PluginInfo *find(int kind, const std::string &name) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::vector<PluginInfo> plugins_;
+};
+
+}  // namespace srt::plugin

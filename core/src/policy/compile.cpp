@@ -1,0 +1,428 @@
+#include "policy/compile.hpp"
+
+#include "net/domain_pattern.hpp"
+#include "policy/glob.hpp"
+#include "policy/mandatory_deny.hpp"
+#include "policy/paths.hpp"
+#include "util/strings.hpp"
+
+#include <srt/error.hpp>
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace srt::policy {
+
+namespace {
+
+// git reads at most this many safe.directory entries before the list becomes
+// unwieldy; past it the reference collapses to "*", and so do we.
+constexpr std::size_t kMaxSafeDirectories = 8;
+
+enum Slot { kDenyRead, kAllowRead, kAllowWrite, kDenyWrite, kSlots };
+
+struct Node {
+  std::array<std::optional<std::string>, kSlots> origin;  // first rule of each kind wins
+  bool exists = false;
+  ir::Kind kind = ir::Kind::missing;
+  std::string first_missing;
+  bool prefer_dir = false;  // when absent, a directory by nature
+};
+
+struct AccessDecision {
+  ir::Access access;
+  std::string origin;
+};
+
+class Compiler {
+ public:
+  Compiler(const Settings &s, const CompileContext &c) : s_(s), c_(c) {}
+
+  ir::Policy run() {
+    out_.process.cwd = c_.cwd;
+    out_.process.allow_pty = s_.allowPty;
+    out_.process.weaker_nested_sandbox = s_.enableWeakerNestedSandbox;
+    out_.process.allow_nested_user_namespaces = s_.allowNestedUserNamespaces;
+    out_.process.env_set["SANDBOX_RUNTIME"] = "1";
+    if (s_.bwrapPath) out_.backend_options["bwrap"]["path"] = *s_.bwrapPath;
+    compile_network();
+    compile_environment();
+    if (s_.filesystem.disabled) {
+      out_.filesystem.restricted = false;
+      out_.filesystem.mounts.push_back({"/", ir::Access::read_write, ir::Kind::dir, ir::Placeholder::none, false,
+                                        "filesystem.disabled: no filesystem restrictions"});
+      debug("filesystem.disabled: / is read-write, no mandatory denies");
+    } else {
+      compile_filesystem();
+    }
+    out_.notes = settings_notes(s_);
+    return std::move(out_);
+  }
+
+ private:
+  void debug(const std::string &line) const {
+    if (c_.debug) c_.debug(line);
+  }
+
+  // ---- network, sockets, environment --------------------------------------
+
+  void compile_network() {
+    const auto &n = s_.network;
+    auto add = [&](const std::vector<std::string> &list, ir::Effect effect, const char *key) {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        std::string why;
+        auto p = net::parse_domain_pattern(list[i], effect == ir::Effect::deny, why);
+        if (!p) continue;  // the loader already refused invalid patterns
+        ir::DomainRule r;
+        r.pattern = p->to_string();
+        r.port = p->port;
+        r.effect = effect;
+        r.origin = fmt::format("network.{}[{}] {}", key, i, util::quoted(list[i]));
+        if (effect == ir::Effect::deny) {
+          auto it = n.deniedDomainReasons.find(list[i]);
+          r.reason = it != n.deniedDomainReasons.end() ? it->second : "host is on the deny list";
+        }
+        out_.network.domain_rules.push_back(std::move(r));
+      }
+    };
+    add(n.deniedDomains, ir::Effect::deny, "deniedDomains");
+    add(n.allowedDomains, ir::Effect::allow, "allowedDomains");
+    out_.network.proxied = false;  // no network plugin in this build
+    out_.network.strict_allowlist = n.strictAllowlist;
+    out_.network.denied_resolved_addresses = n.deniedResolvedAddresses;
+    out_.network.http_proxy_port = n.httpProxyPort;
+    out_.network.socks_proxy_port = n.socksProxyPort;
+    out_.sockets.allow_all_unix = n.allowAllUnixSockets;
+    out_.sockets.allow_unix_paths = n.allowUnixSockets;
+    out_.sockets.allow_local_binding = n.allowLocalBinding;
+  }
+
+  void compile_environment() {
+    if (!s_.filesystem.disabled) out_.process.env_set["TMPDIR"] = c_.tmpdir;
+    if (s_.credentials) {
+      for (const auto &e : s_.credentials->envVars) out_.process.env_unset.push_back(e.name);
+    }
+    const auto &dirs = s_.git.safeDirectories;
+    if (dirs.empty()) return;
+    const char *inherited = c_.getenv ? c_.getenv("GIT_CONFIG_COUNT") : nullptr;
+    std::size_t next = 0;
+    if (inherited && *inherited) {
+      std::string v = inherited;
+      if (v == "0") {
+        debug("git.safeDirectories: GIT_CONFIG_COUNT=0 in the environment opts out; not set");
+        return;
+      }
+      next = static_cast<std::size_t>(std::strtoul(v.c_str(), nullptr, 10));
+    }
+    std::vector<std::string> values;
+    if (dirs.size() > kMaxSafeDirectories) {
+      values.push_back("*");
+    } else {
+      for (const auto &d : dirs) {
+        std::string abs = expand_path(d, c_.cwd, c_.home);
+        values.push_back(abs);
+        values.push_back(abs + "/*");
+      }
+    }
+    for (const auto &v : values) {
+      out_.process.env_set[fmt::format("GIT_CONFIG_KEY_{}", next)] = "safe.directory";
+      out_.process.env_set[fmt::format("GIT_CONFIG_VALUE_{}", next)] = v;
+      ++next;
+    }
+    out_.process.env_set["GIT_CONFIG_COUNT"] = std::to_string(next);
+  }
+
+  // ---- filesystem -----------------------------------------------------------
+
+  void compile_filesystem() {
+    const auto &fs = s_.filesystem;
+    add_list(fs.denyRead, "denyRead", kDenyRead);
+    add_list(fs.allowRead, "allowRead", kAllowRead);
+    add_list(fs.allowWrite, "allowWrite", kAllowWrite);
+    add_list(fs.denyWrite, "denyWrite", kDenyWrite);
+    if (s_.credentials) {
+      const auto &files = s_.credentials->files;
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        std::string origin = fmt::format("credentials.files[{}] {}", i, util::quoted(files[i].path));
+        std::string abs = expand_path(files[i].path, c_.cwd, c_.home);
+        add_path(abs, kDenyRead, origin, false);
+        out_.filesystem.path_rules.push_back({ir::Op::read, ir::Effect::deny, abs, false, origin});
+      }
+    }
+    add_path(c_.tmpdir, kAllowWrite, "default: TMPDIR, srt's private temporary directory", true);
+    out_.filesystem.path_rules.push_back({ir::Op::write, ir::Effect::allow, c_.tmpdir, false, "default: TMPDIR"});
+    std::string npm_logs = join_path(c_.home, ".npm/_logs");
+    struct stat st{};
+    if (::stat(npm_logs.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      add_path(npm_logs, kAllowWrite, "default: ~/.npm/_logs, npm's log directory", false);
+      tool_private_roots_.insert(resolve(npm_logs).real);
+    }
+    tool_private_roots_.insert(c_.tmpdir);
+
+    add_mandatory_denies();
+    emit_mounts();
+    add_pins();
+    for (auto &[path, m] : mounts_) out_.filesystem.mounts.push_back(m);
+    warn_replaceable_links();
+    check_cwd();
+  }
+
+  void add_list(const std::vector<PathEntry> &list, const char *key, Slot slot) {
+    ir::Op op = (slot == kDenyRead || slot == kAllowRead) ? ir::Op::read : ir::Op::write;
+    ir::Effect effect = (slot == kDenyRead || slot == kDenyWrite) ? ir::Effect::deny : ir::Effect::allow;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto &e = list[i];
+      std::string origin = fmt::format("filesystem.{}[{}] {}", key, i, util::quoted(e.path));
+      std::string abs = expand_path(e.path, c_.cwd, c_.home);
+      bool glob = !e.literal && has_glob(abs);
+      if (!e.literal && util::ends_with(abs, "/**")) {
+        abs = normalize(abs.substr(0, abs.size() - 3));  // "dir/**" means the directory
+        glob = has_glob(abs);
+      }
+      out_.filesystem.path_rules.push_back({op, effect, abs, glob, origin});
+      if (!glob) {
+        add_path(abs, slot, origin, false);
+        continue;
+      }
+      auto expansion = expand_glob(abs);
+      struct stat st{};
+      if (::lstat(abs.c_str(), &st) == 0) expansion.paths.push_back(abs);  // also the literal path it spells
+      debug(fmt::format("{}: glob matches {} path(s) now (looked at {} entries)", origin, expansion.paths.size(), expansion.visited));
+      for (const auto &p : expansion.paths) add_path(p, slot, origin, false);
+    }
+  }
+
+  // Adds one rule on one concrete path (resolving symlinks).
+  void add_path(const std::string &abs, Slot slot, const std::string &origin, bool assume_dir, bool prefer_dir = false) {
+    Resolved r = resolve(abs);
+    if (assume_dir && !r.exists) {
+      r.exists = true;
+      r.kind = ir::Kind::dir;
+      r.real = abs;
+    }
+    bool deny = slot == kDenyRead || slot == kDenyWrite;
+    if (r.via_symlink) {
+      if (slot == kAllowWrite) check_writable_symlink(abs, r.real, origin);
+      if (deny) linked_denies_.push_back({abs, r.real, origin});
+      debug(fmt::format("{}: {} resolves to {}", origin, util::quoted(abs), util::quoted(r.real)));
+    }
+    if (!r.exists && r.first_missing.empty()) {
+      if (deny && !r.blocker.empty()) {
+        // A file stands where a directory of the denied path would have to
+        // be: keep it in place so the path cannot appear.
+        add_node(r.blocker, kDenyWrite, origin + " (a file on its way)", ir::Kind::file, true, "");
+      }
+      return;
+    }
+    add_node(r.real, slot, origin, r.kind, r.exists, r.first_missing);
+    if (prefer_dir) nodes_[r.real].prefer_dir = true;
+  }
+
+  void add_node(const std::string &path, Slot slot, const std::string &origin, ir::Kind kind, bool exists,
+                const std::string &first_missing) {
+    Node &n = nodes_[path];
+    if (!n.origin[slot]) n.origin[slot] = origin;
+    n.exists = exists;
+    n.kind = exists ? kind : ir::Kind::missing;
+    n.first_missing = first_missing;
+  }
+
+  // A writable entry that is a symlink is resolved; but not when that would
+  // open much more than the entry names.
+  void check_writable_symlink(const std::string &spelled, const std::string &real, const std::string &origin) {
+    bool broad = depth_of(real) < 2 || is_ancestor_or_self(real, parent_of(spelled)) ||
+                 (is_ancestor_or_self(real, c_.home) && !is_ancestor_or_self(c_.home, spelled));
+    if (broad)
+      throw PolicyError(fmt::format("{} leads through a symlink to {}, which would make much more writable than the entry names; "
+                                    "write {} explicitly if that is what you want",
+                                    origin, util::quoted(real), util::quoted(real)));
+  }
+
+  // ---- access ---------------------------------------------------------------
+
+  // The deepest node at or above `path` holding a rule of `slot`.
+  std::optional<std::pair<std::size_t, const std::string *>> deepest(const std::string &path, Slot slot) const {
+    std::string p = path;
+    for (;;) {
+      auto it = nodes_.find(p);
+      if (it != nodes_.end() && it->second.origin[slot]) return std::make_pair(depth_of(p), &*it->second.origin[slot]);
+      if (p == "/") return std::nullopt;
+      p = parent_of(p);
+    }
+  }
+
+  // The precedence rules: allowRead (and allowWrite) beat denyRead unless the
+  // denyRead is more specific; denyWrite beats allowWrite wherever it is.
+  AccessDecision access_of(const std::string &path) const {
+    auto dr = deepest(path, kDenyRead);
+    auto ar = deepest(path, kAllowRead);
+    auto aw = deepest(path, kAllowWrite);
+    auto dw = deepest(path, kDenyWrite);
+    auto reopen = ar;
+    if (aw && (!reopen || aw->first > reopen->first)) reopen = aw;
+    bool readable = !dr || (reopen && reopen->first >= dr->first);
+    if (!readable) return {ir::Access::hidden, *dr->second};
+    if (aw && !dw) return {ir::Access::read_write, *aw->second};
+    if (dw) return {ir::Access::read_only, *dw->second};
+    if (dr) return {ir::Access::read_only, *reopen->second};
+    return {ir::Access::read_only, "default: writes are denied outside allowWrite"};
+  }
+
+  // ---- mandatory denies -----------------------------------------------------
+
+  void add_mandatory_denies() {
+    std::vector<std::string> roots;
+    for (const auto &[path, n] : nodes_)
+      if (n.origin[kAllowWrite] && n.exists && n.kind == ir::Kind::dir && access_of(path).access == ir::Access::read_write)
+        roots.push_back(path);
+    MandatoryScanOptions opt;
+    opt.depth = s_.mandatoryDenySearchDepth;
+    opt.allow_git_config = s_.filesystem.allowGitConfig;
+    opt.may_descend = [this](const std::string &p) { return access_of(p).access == ir::Access::read_write; };
+    std::vector<MandatoryFinding> found;
+    auto absent = [](const std::string &p) {
+      struct stat st{};
+      return ::lstat(p.c_str(), &st) != 0;
+    };
+    for (const auto &root : roots) {
+      // No tool reads configuration from srt's TMPDIR or npm's log directory:
+      // absent names there need no placeholders (existing ones are still
+      // protected).
+      bool private_root = tool_private_roots_.count(root) > 0;
+      opt.protect_missing_hooks = !private_root;
+      auto f = scan_mandatory_denies(root, opt);
+      if (!private_root)
+        for (const char *name : kProjectNames) {
+          std::string p = join_path(root, name);
+          if (absent(p)) f.push_back({p, name, std::string_view(name) != ".mcp.json"});
+        }
+      debug(fmt::format("mandatory denies: {} finding(s) in writable root {}", f.size(), root));
+      for (auto &x : f) found.push_back({std::move(x.path), fmt::format("mandatory {} (in writable root {})", x.rule, root), x.dir});
+    }
+    // Shell and git start-up files matter in the home directory only.
+    if (access_of(c_.home).access == ir::Access::read_write)
+      for (const char *name : kHomeOnlyFiles) {
+        std::string p = join_path(c_.home, name);
+        if (absent(p)) found.push_back({p, fmt::format("mandatory {} (in the writable home directory)", name), false});
+      }
+    for (const auto &f : found) add_path(f.path, kDenyWrite, f.rule, false, f.dir);
+  }
+
+  // ---- mounts ---------------------------------------------------------------
+
+  const ir::Mount *mounted_ancestor(const std::string &path) const {
+    std::string p = parent_of(path);
+    for (;;) {
+      auto it = mounts_.find(p);
+      if (it != mounts_.end()) return &it->second;
+      p = parent_of(p);
+    }
+  }
+
+  static bool shows_nothing(const ir::Mount &m) { return m.access == ir::Access::hidden || m.kind == ir::Kind::missing; }
+
+  void emit_mounts() {
+    auto root = access_of("/");
+    mounts_["/"] = {"/", root.access, ir::Kind::dir, ir::Placeholder::none, false, root.origin};
+    for (const auto &[path, node] : nodes_) {
+      if (path == "/") continue;
+      auto decision = access_of(path);
+      const ir::Mount *parent = mounted_ancestor(path);
+      ir::Access inherited = shows_nothing(*parent) ? ir::Access::hidden : parent->access;
+      if (decision.access == inherited) continue;
+      if (node.exists) {
+        mounts_[path] = {path, decision.access, node.kind, ir::Placeholder::none, false, decision.origin};
+        debug(fmt::format("mount {} {} ({})", ir::to_string(decision.access), path, decision.origin));
+        continue;
+      }
+      if (parent->kind == ir::Kind::missing) {
+        debug(fmt::format("{}: {} is already kept uncreatable by the placeholder {}", decision.origin, path, parent->path));
+        continue;
+      }
+      if (decision.access == ir::Access::read_write || inherited == ir::Access::hidden ||
+          (decision.access == ir::Access::read_only && !node.origin[kDenyWrite] && !node.origin[kDenyRead])) {
+        debug(fmt::format("{}: {} does not exist; nothing to mount", decision.origin, path));
+        continue;
+      }
+      // A denied path that does not exist: it must stay uncreatable. Only
+      // needed where the sandbox could create it.
+      const std::string &first = node.first_missing;
+      const ir::Mount *at = mounted_ancestor(first);
+      if (shows_nothing(*at) || at->access != ir::Access::read_write) {
+        debug(fmt::format("{}: {} does not exist and cannot be created in the sandbox", decision.origin, path));
+        continue;
+      }
+      auto ph = first == path && !node.prefer_dir ? ir::Placeholder::file : ir::Placeholder::dir;
+      mounts_[first] = {first, decision.access, ir::Kind::missing, ph, false, decision.origin};
+      debug(fmt::format("placeholder {} {} keeps {} uncreatable ({})", ir::to_string(ph), first, path, decision.origin));
+    }
+  }
+
+  // Every directory between a protected path and the writable mount above it
+  // becomes a mount point of its own, so that it cannot be renamed or removed
+  // to move the protected path out of the way.
+  void add_pins() {
+    std::vector<std::pair<std::string, std::string>> pins;
+    for (const auto &[path, m] : mounts_) {
+      if (path == "/" || m.access == ir::Access::read_write) continue;
+      const ir::Mount *parent = mounted_ancestor(path);
+      if (shows_nothing(*parent) || parent->access != ir::Access::read_write) continue;
+      for (std::string d = parent_of(path); d != parent->path && d != "/"; d = parent_of(d))
+        if (!mounts_.count(d)) pins.emplace_back(d, path);
+    }
+    for (const auto &[dir, protected_path] : pins) {
+      if (mounts_.count(dir)) continue;
+      mounts_[dir] = {dir, ir::Access::read_write, ir::Kind::dir, ir::Placeholder::none, true,
+                      fmt::format("pin: keeps {} in place", protected_path)};
+    }
+  }
+
+  ir::Access view_of(const std::string &path) const {
+    auto it = mounts_.find(path);
+    const ir::Mount *m = it != mounts_.end() ? &it->second : mounted_ancestor(path);
+    return shows_nothing(*m) ? ir::Access::hidden : m->access;
+  }
+
+  void warn_replaceable_links() {
+    for (const auto &l : linked_denies_) {
+      if (view_of(parent_of(l.spelled)) != ir::Access::read_write) continue;
+      out_.warnings.push_back(fmt::format(
+          "{}: {} is a symlink to {}; the target is protected, but the link itself sits in a writable directory and can be replaced "
+          "by the sandboxed command (Linux cannot mount over a symlink)",
+          l.origin, util::quoted(l.spelled), util::quoted(l.real)));
+    }
+  }
+
+  void check_cwd() {
+    if (view_of(c_.cwd) == ir::Access::hidden) {
+      auto d = access_of(c_.cwd);
+      throw PolicyError(fmt::format("the working directory {} is hidden by {}; add it to filesystem.allowRead or run from another directory",
+                                    util::quoted(c_.cwd), d.origin));
+    }
+  }
+
+  struct LinkedDeny {
+    std::string spelled, real, origin;
+  };
+
+  const Settings &s_;
+  const CompileContext &c_;
+  ir::Policy out_;
+  std::map<std::string, Node> nodes_;
+  std::map<std::string, ir::Mount> mounts_;
+  std::vector<LinkedDeny> linked_denies_;
+  std::set<std::string> tool_private_roots_;
+};
+
+}  // namespace
+
+ir::Policy compile_policy(const Settings &settings, const CompileContext &context) {
+  return Compiler(settings, context).run();
+}
+
+}  // namespace srt::policy

@@ -1,0 +1,35 @@
+// Settings -> policy IR. The compiler owns every filesystem decision: path
+// expansion, symlinks, globs, precedence, the mandatory-deny set, what must
+// stay uncreatable. It reads the disk but never writes to it.
+#pragma once
+
+#include <srt/policy.hpp>
+#include <srt/settings.hpp>
+
+#include <functional>
+#include <string>
+
+namespace srt::policy {
+
+struct CompileContext {
+  std::string cwd;   // physical working directory of the command
+  std::string home;  // the caller's home directory
+  // The command's TMPDIR: srt's private directory, created by the runtime
+  // before launch (treated as an existing directory here).
+  std::string tmpdir;
+  // The caller's environment (for GIT_CONFIG_COUNT continuation).
+  std::function<const char *(const char *)> getenv;
+  // Receives one line per decision when debugging; may be empty.
+  std::function<void(const std::string &)> debug;
+};
+
+// Throws PolicyError when the settings cannot be turned into a sound policy
+// (a glob matching too much, a writable symlink leading to "/", a working
+// directory the policy hides, ...).
+ir::Policy compile_policy(const Settings &settings, const CompileContext &context);
+
+// The accepted-but-not-enforced report for a settings value (part of
+// compile_policy's output; exposed for tests).
+std::vector<ir::Note> settings_notes(const Settings &settings);
+
+}  // namespace srt::policy

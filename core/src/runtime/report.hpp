@@ -1,0 +1,33 @@
+// The channel srt-enter uses to tell srt, from inside the sandbox, that the
+// sandbox is set up and which process the command is. The kernel attests the
+// sender's pid (SCM_CREDENTIALS) and translates it into srt's pid namespace,
+// so srt can signal the command's process group without trusting the sandbox.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+
+namespace srt::runtime {
+
+// Must match core/src/enter/main.cpp.
+inline constexpr char kEnterReadyMessage[] = "srt-enter/1 ready";
+
+struct ReportChannel {
+  int parent_fd = -1;  // srt's end: close-on-exec, SO_PASSCRED set
+  int child_fd = -1;   // srt-enter's end: close-on-exec here, mapped into the launcher
+};
+
+// Throws SandboxError.
+ReportChannel make_report_channel();
+
+struct Ready {
+  pid_t pid = -1;  // the command's pid in srt's pid namespace
+};
+
+// Reads one message (non-blocking; call when poll says readable). Returns the
+// report when it is srt-enter's ready message, nullopt on EOF or anything
+// else. Sets `eof` when the peer is gone.
+std::optional<Ready> read_report(int parent_fd, bool &eof);
+
+}  // namespace srt::runtime

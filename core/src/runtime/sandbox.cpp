@@ -1,0 +1,498 @@
+// srt::Sandbox and srt::Child: settings -> policy -> backend -> launch ->
+// supervision -> cleanup.
+#include <srt/srt.hpp>
+
+#include "plugin/backend.hpp"
+#include "plugin/registry.hpp"
+#include "policy/compile.hpp"
+#include "policy/paths.hpp"
+#include "runtime/locations.hpp"
+#include "runtime/report.hpp"
+#include "runtime/runtime_dir.hpp"
+#include "runtime/session.hpp"
+#include "runtime/spawn.hpp"
+#include "srt_config.hpp"
+#include "util/strings.hpp"
+
+#include <srt/policy_json.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace srt {
+
+const char *version() { return SRT_VERSION; }
+
+namespace {
+
+// The signals srt forwards; the launcher ignores them so that a terminal's
+// signal reaches srt's decision, not bwrap's default action.
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+// Candidates for "auto", in order of preference.
+#ifdef __APPLE__
+constexpr const char *kAutoBackends[] = {"seatbelt"};
+#else
+constexpr const char *kAutoBackends[] = {"bwrap", "landlock"};
+#endif
+
+std::string current_dir() {
+  std::error_code ec;
+  auto p = std::filesystem::current_path(ec);
+  if (ec) throw SandboxError(fmt::format("cannot determine the current directory: {}", ec.message()));
+  return p.string();
+}
+
+std::string home_dir() {
+  const char *h = std::getenv("HOME");
+  return (h && h[0] == '/') ? policy::normalize(h) : std::string("/");
+}
+
+std::vector<std::string> environ_vector() {
+  std::vector<std::string> out;
+  for (char **e = environ; e && *e; ++e) out.emplace_back(*e);
+  return out;
+}
+
+std::string shell_path() {
+  struct stat st{};
+  return ::stat("/bin/bash", &st) == 0 ? "/bin/bash" : "/bin/sh";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Sandbox
+
+struct Sandbox::Impl {
+  Settings settings;
+  std::vector<std::string> warnings;
+  Options options;
+  runtime::Locations locations;
+  std::unique_ptr<plugin::Registry> registry;
+
+  void log(LogLevel level, const std::string &msg) const {
+    if (!options.log) return;
+    if (level == LogLevel::debug && !options.debug) return;
+    options.log(level, msg);
+  }
+
+  void load_plugins() {
+    locations = runtime::locate(options.plugin_dirs);
+    log(LogLevel::debug, fmt::format("srt {} at {} ({})", SRT_VERSION, locations.executable,
+                                     locations.build_tree ? "build tree" : "installed"));
+    registry = std::make_unique<plugin::Registry>([this](int level, const std::string &msg) {
+      log(level <= SRT_LOG_DEBUG ? LogLevel::debug
+          : level == SRT_LOG_INFO ? LogLevel::info
+          : level == SRT_LOG_WARN ? LogLevel::warn
+                                  : LogLevel::error,
+          msg);
+    });
+    registry->load_directories(locations.plugin_dirs);
+  }
+
+  std::string cwd() const { return options.cwd.empty() ? current_dir() : options.cwd; }
+
+  ir::Policy compile(const std::string &tmpdir) const {
+    policy::CompileContext ctx;
+    std::string dir = cwd();
+    auto r = policy::resolve(policy::normalize(dir));
+    ctx.cwd = r.exists ? r.real : dir;
+    ctx.home = home_dir();
+    ctx.tmpdir = tmpdir;
+    ctx.getenv = [](const char *name) { return std::getenv(name); };
+    if (options.debug) ctx.debug = [this](const std::string &line) { log(LogLevel::debug, line); };
+    return policy::compile_policy(settings, ctx);
+  }
+
+  std::string requested_backend() const { return options.backend.empty() ? settings.srt.backend : options.backend; }
+
+  plugin::Backend backend(const std::string &name) const {
+    const auto *info = registry->find(SRT_PLUGIN_BACKEND, name);
+    if (!info) {
+      std::vector<std::string> known;
+      for (const auto &p : registry->plugins())
+        if (p.state == plugin::State::loaded && p.kind == SRT_PLUGIN_BACKEND) known.push_back(p.name);
+      throw SandboxError(fmt::format("no backend plugin \"{}\" found (available: {}; see `srt backends`)", name,
+                                     known.empty() ? std::string("none") : util::join(known, ", ")));
+    }
+    return plugin::Backend(*info);
+  }
+};
+
+Sandbox::Sandbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) { impl_->load_plugins(); }
+Sandbox::Sandbox(Sandbox &&) noexcept = default;
+Sandbox &Sandbox::operator=(Sandbox &&) noexcept = default;
+Sandbox::~Sandbox() = default;
+
+Sandbox Sandbox::from_file(const std::filesystem::path &file, Options options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->settings = load_settings_file(file, impl->warnings);
+  return Sandbox(std::move(impl));
+}
+
+Sandbox Sandbox::from_default(Options options) {
+  auto path = default_settings_path();
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) == 0 || errno != ENOENT) return from_file(path, std::move(options));
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->settings = default_settings();
+  impl->settings.source = fmt::format("<built-in default> ({} does not exist)", path.string());
+  return Sandbox(std::move(impl));
+}
+
+Sandbox Sandbox::from_json(std::string_view json, Options options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->settings = parse_settings(json, "<settings JSON>", impl->warnings);
+  return Sandbox(std::move(impl));
+}
+
+Sandbox Sandbox::from_settings(Settings settings, Options options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->settings = std::move(settings);
+  if (impl->settings.source.empty()) impl->settings.source = "<settings value>";
+  return Sandbox(std::move(impl));
+}
+
+const Settings &Sandbox::settings() const { return impl_->settings; }
+const std::vector<std::string> &Sandbox::warnings() const { return impl_->warnings; }
+const std::string &Sandbox::settings_source() const { return impl_->settings.source; }
+
+ir::Policy Sandbox::compile() const { return impl_->compile(runtime::dir_paths().tmpdir); }
+
+std::vector<PluginStatus> Sandbox::plugins() const {
+  std::vector<PluginStatus> out;
+  for (const auto &p : impl_->registry->plugins()) {
+    PluginStatus s;
+    s.file = p.file;
+    s.kind = p.descriptor || p.kind ? plugin::kind_name(p.kind) : "";
+    s.name = p.name;
+    s.version = p.version;
+    s.summary = p.summary;
+    s.abi_major = p.abi_major;
+    s.abi_minor = p.abi_minor;
+    s.state = p.state == plugin::State::loaded ? "loaded" : p.state == plugin::State::shadowed ? "shadowed" : "failed";
+    s.error = p.error;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<BackendStatus> Sandbox::backends(const ir::Policy &policy, bool deep) const {
+  std::string json = boost::json::serialize(ir::to_json(policy));
+  std::vector<BackendStatus> out;
+  for (const auto &p : impl_->registry->plugins()) {
+    if (p.state != plugin::State::loaded || p.kind != SRT_PLUGIN_BACKEND) continue;
+    BackendStatus s{p.name, p.file, p.version, p.summary, p.abi_major, p.abi_minor, false, "", {}};
+    try {
+      auto probe = plugin::Backend(p).probe(json, deep);
+      s.usable = probe.usable;
+      s.reason = probe.reason;
+      s.features = probe.features;
+    } catch (const Error &e) {
+      s.reason = e.what();
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string Sandbox::choose_backend(const ir::Policy &policy) const {
+  std::string wanted = impl_->requested_backend();
+  std::string json = boost::json::serialize(ir::to_json(policy));
+  if (wanted != "auto") {
+    auto probe = impl_->backend(wanted).probe(json, false);
+    if (!probe.usable) throw SandboxError(fmt::format("backend \"{}\" is not usable here: {}", wanted, probe.reason));
+    return wanted;
+  }
+  std::vector<std::string> why;
+  for (const char *name : kAutoBackends) {
+    const auto *info = impl_->registry->find(SRT_PLUGIN_BACKEND, name);
+    if (!info) {
+      why.push_back(fmt::format("{}: not installed", name));
+      continue;
+    }
+    auto probe = plugin::Backend(*info).probe(json, false);
+    if (probe.usable) {
+      impl_->log(LogLevel::debug, fmt::format("backend auto: {} is usable", name));
+      return name;
+    }
+    why.push_back(fmt::format("{}: {}", name, probe.reason));
+  }
+  throw SandboxError(fmt::format("no usable sandbox backend here ({}); srt will not run the command unsandboxed", util::join(why, "; ")));
+}
+
+namespace {
+
+// The features a policy needs from a backend, and whether a backend that
+// does not enforce one must be refused (true) or only reported (false).
+struct Need {
+  const char *feature;
+  bool required;
+  const char *what;
+};
+
+constexpr Need kNeeds[] = {
+    {"filesystem", true, "filesystem rules"},
+    {"network", true, "network isolation"},
+    {"pid_isolation", false, "process isolation"},
+    {"unix_sockets", false, "Unix socket blocking"},
+};
+
+}  // namespace
+
+struct Child::State {
+  pid_t launcher = -1;
+  int report_fd = -1;
+  std::optional<pid_t> command_pid;
+  bool own_group = true;
+  bool report_eof = false;
+  bool reap_orphans = false;
+  std::optional<ExitStatus> status;
+  std::unique_ptr<runtime::Session> session;
+  LogFn log;
+
+  ~State() {
+    if (launcher > 0 && !status) {
+      ::kill(launcher, SIGKILL);
+      int st;
+      while (::waitpid(launcher, &st, 0) < 0 && errno == EINTR) {
+      }
+      reap();
+    }
+    if (report_fd >= 0) ::close(report_fd);
+    if (session) session->close();
+  }
+
+  void reap() {
+    if (!reap_orphans) return;
+    int st;
+    for (;;) {
+      pid_t p = ::waitpid(-1, &st, 0);
+      if (p > 0) continue;
+      if (errno == EINTR) continue;
+      break;  // ECHILD: nothing of the sandbox is left
+    }
+  }
+
+  void finish(int wait_status) {
+    ExitStatus s;
+    if (WIFEXITED(wait_status)) s.code = WEXITSTATUS(wait_status);
+    else if (WIFSIGNALED(wait_status)) s.code = 128 + WTERMSIG(wait_status);
+    else s.code = 255;
+    // Drain a report that arrived just before the launcher exited.
+    while (!command_pid && !report_eof && report_fd >= 0) {
+      bool eof = false;
+      auto r = runtime::read_report(report_fd, eof);
+      if (r) command_pid = r->pid;
+      if (eof || !r) break;
+    }
+    s.setup_failed = !command_pid;
+    status = s;
+    reap();
+    if (session) session->close();
+  }
+};
+
+Child::Child(std::unique_ptr<State> s) : s_(std::move(s)) {}
+Child::Child(Child &&) noexcept = default;
+Child &Child::operator=(Child &&) noexcept = default;
+Child::~Child() = default;
+
+pid_t Child::pid() const { return s_->launcher; }
+int Child::report_fd() const { return s_->report_eof ? -1 : s_->report_fd; }
+bool Child::started() const { return s_->command_pid.has_value(); }
+
+void Child::handle_report() {
+  if (s_->report_eof) return;
+  bool eof = false;
+  if (auto r = runtime::read_report(s_->report_fd, eof)) {
+    s_->command_pid = r->pid;
+    if (s_->log) s_->log(LogLevel::debug, fmt::format("sandbox is set up; the command is pid {}", r->pid));
+  }
+  if (eof) s_->report_eof = true;
+}
+
+void Child::signal(int sig) {
+  if (s_->status) return;
+  if (!s_->command_pid) {
+    kill();
+    return;
+  }
+  pid_t target = s_->own_group ? -*s_->command_pid : *s_->command_pid;
+  if (::kill(target, sig) != 0 && s_->log)
+    s_->log(LogLevel::debug, fmt::format("forwarding signal {} to {}: {}", sig, target, std::strerror(errno)));
+}
+
+void Child::kill() {
+  if (s_->status) return;
+  if (s_->command_pid && s_->own_group) ::kill(-*s_->command_pid, SIGKILL);
+  // bwrap's --die-with-parent takes the sandbox's init, and with it every
+  // process of the sandbox, along.
+  ::kill(s_->launcher, SIGKILL);
+}
+
+std::optional<ExitStatus> Child::try_wait() {
+  if (s_->status) return s_->status;
+  int st = 0;
+  pid_t p = ::waitpid(s_->launcher, &st, WNOHANG);
+  if (p == s_->launcher) s_->finish(st);
+  return s_->status;
+}
+
+ExitStatus Child::wait() {
+  while (!s_->status) {
+    int st = 0;
+    pid_t p = ::waitpid(s_->launcher, &st, 0);
+    if (p == s_->launcher) s_->finish(st);
+    else if (p < 0 && errno != EINTR) throw SandboxError(fmt::format("waitpid: {}", std::strerror(errno)));
+  }
+  return *s_->status;
+}
+
+LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend, const Command &command) const {
+  auto dirs = runtime::dir_paths();
+  LaunchRequest req;
+  req.enter_host_path = impl_->locations.enter;
+  req.enter_sandbox_path = dirs.base + "/sessions/<session>/enter";
+  req.enter_argv = {req.enter_sandbox_path, "--report-fd", "3", "--reset-signals", "1,2,3,15"};
+  if (!policy.process.allow_pty) req.enter_argv.push_back("--own-process-group");
+  req.enter_argv.push_back("--");
+  if (command.shell) {
+    req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
+  } else {
+    req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
+  }
+  req.env = command.env ? *command.env : environ_vector();
+  req.inherited_fds = {3};
+  req.is_root = ::geteuid() == 0;
+  return impl_->backend(backend).render(boost::json::serialize(ir::to_json(policy)), req);
+}
+
+Child Sandbox::spawn(const Command &command, SpawnOptions options) {
+  if (command.argv.empty() && !command.shell) throw SandboxError("no command given");
+  auto &impl = *impl_;
+  auto dirs = runtime::ensure_dirs();
+  ir::Policy policy = impl.compile(dirs.tmpdir);
+  for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
+  std::string backend_name = choose_backend(policy);
+  auto backend = impl.backend(backend_name);
+  std::string policy_json = boost::json::serialize(ir::to_json(policy));
+  auto probe = backend.probe(policy_json, false);
+  for (const auto &need : kNeeds) {
+    auto it = probe.features.find(need.feature);
+    std::string level = it == probe.features.end() ? "unsupported" : it->second;
+    if (level == "enforced") continue;
+    if (need.required)
+      throw SandboxError(fmt::format("backend \"{}\" does not enforce {} ({}); srt will not run the command with less than the policy asks",
+                                     backend_name, need.what, level));
+    impl.log(LogLevel::warn, fmt::format("{} is not enforced by this build (backend \"{}\": {}); see `srt policy explain`", need.what,
+                                         backend_name, level));
+  }
+
+  struct stat st{};
+  if (::stat(impl.locations.enter.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw SandboxError(fmt::format("srt's helper srt-enter is missing at {}; reinstall srt", util::quoted(impl.locations.enter)));
+
+  auto state = std::make_unique<Child::State>();
+  state->log = [log = impl.options.log, debug = impl.options.debug](LogLevel level, const std::string &msg) {
+    if (log && (debug || level != LogLevel::debug)) log(level, msg);
+  };
+  state->reap_orphans = options.reap_orphans;
+  state->own_group = !policy.process.allow_pty;
+  state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
+  std::string enter_mount_point = state->session->make_enter_mount_point();
+  state->session->create_placeholders(policy.filesystem.mounts);
+
+  auto channel = runtime::make_report_channel();
+  state->report_fd = channel.parent_fd;
+  struct ChildEndCloser {
+    int fd;
+    ~ChildEndCloser() { ::close(fd); }
+  } child_end{channel.child_fd};
+
+  // Our fds in the launcher go where the caller's inherited fds are not.
+  std::vector<int> reserved;
+  for (int fd = LaunchPlan::kFirstPlanFd; fd <= 1000; ++fd) reserved.push_back(fd);
+  int report_target = runtime::free_fd_number(3, reserved);
+
+  // Signals srt's caller left at their default action are ignored in the
+  // launcher (see kForwardedSignals) and restored by srt-enter.
+  std::vector<std::string> reset;
+  for (int sig : kForwardedSignals) {
+    struct sigaction cur{};
+    if (::sigaction(sig, nullptr, &cur) == 0 && cur.sa_handler != SIG_IGN) reset.push_back(std::to_string(sig));
+  }
+
+  LaunchRequest req;
+  req.enter_host_path = impl.locations.enter;
+  req.enter_sandbox_path = enter_mount_point;
+  req.enter_argv = {enter_mount_point, "--report-fd", std::to_string(report_target)};
+  if (!reset.empty()) req.enter_argv.insert(req.enter_argv.end(), {"--reset-signals", util::join(reset, ",")});
+  if (state->own_group) req.enter_argv.push_back("--own-process-group");
+  req.enter_argv.push_back("--");
+  if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
+  else req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
+  req.env = command.env ? *command.env : environ_vector();
+  req.inherited_fds = {report_target};
+  req.is_root = ::geteuid() == 0;
+
+  LaunchPlan plan = backend.render(policy_json, req);
+  if (impl.options.debug) {
+    std::string line = "launch:";
+    for (const auto &a : plan.argv) line += " " + (a.find_first_of(" \t\n\"'\\$") == std::string::npos && !a.empty() ? a : util::quoted(a));
+    impl.log(LogLevel::debug, line);
+    for (const auto &f : plan.files) {
+      std::string args = f.content;
+      std::replace(args.begin(), args.end(), '\0', ' ');
+      impl.log(LogLevel::debug, fmt::format("launch file {} on fd {}: {}", f.name, f.fd, args));
+    }
+  }
+
+  runtime::SpawnSpec spec;
+  spec.argv = plan.argv;
+  spec.env = plan.env;
+  spec.new_process_group = state->own_group;
+  spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
+  spec.fds.emplace_back(channel.child_fd, report_target);
+  std::vector<int> memfds;
+  struct MemfdCloser {
+    std::vector<int> &fds;
+    ~MemfdCloser() {
+      for (int fd : fds) ::close(fd);
+    }
+  } memfd_closer{memfds};
+  for (const auto &f : plan.files) {
+    if (::fcntl(f.fd, F_GETFD) >= 0)
+      throw SandboxError(fmt::format("file descriptor {} is open in srt (inherited from its caller) and the backend needs that number; "
+                                     "close it before running srt",
+                                     f.fd));
+    memfds.push_back(runtime::make_memfd(f.name, f.content));
+    spec.fds.emplace_back(memfds.back(), f.fd);
+  }
+  if (options.stdin_fd >= 0) spec.fds.emplace_back(options.stdin_fd, 0);
+  if (options.stdout_fd >= 0) spec.fds.emplace_back(options.stdout_fd, 1);
+  if (options.stderr_fd >= 0) spec.fds.emplace_back(options.stderr_fd, 2);
+
+  if (options.reap_orphans && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+    throw SandboxError(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
+  state->launcher = runtime::spawn(spec);
+  return Child(std::move(state));
+}
+
+}  // namespace srt

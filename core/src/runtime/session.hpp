@@ -1,0 +1,65 @@
+// One launch's state on the host: a private session directory holding the
+// mount point for srt-enter and a manifest of the placeholders srt created so
+// that denied paths which do not exist stay uncreatable.
+//
+// Placeholders never outlive srt: they are removed when the session closes
+// (normal exit, error, signal), and a session whose srt died without closing
+// (SIGKILL) is found by the next srt through its released lock and cleaned.
+// A placeholder that two live sessions rely on is removed by the last one. A
+// path is only removed if it is still the empty file or directory srt made
+// (same device and inode).
+//
+// Not thread-safe; one Session per launch.
+#pragma once
+
+#include "runtime/runtime_dir.hpp"
+
+#include <srt/policy.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace srt::runtime {
+
+class Session {
+ public:
+  using Log = std::function<void(const std::string &)>;
+
+  // Creates the session directory (after removing stale sessions). Throws
+  // SandboxError.
+  Session(const Dirs &dirs, Log debug);
+  ~Session();
+  Session(const Session &) = delete;
+  Session &operator=(const Session &) = delete;
+
+  const std::string &dir() const { return dir_; }
+
+  // An empty file in the session directory, for `bwrap --ro-bind` of srt-enter.
+  std::string make_enter_mount_point();
+
+  // Creates a placeholder for every Kind::missing mount. Throws SandboxError
+  // when one cannot be made or the path appeared since the policy was
+  // compiled; placeholders already made are then removed by close().
+  void create_placeholders(const std::vector<ir::Mount> &mounts);
+
+  // Removes this session's placeholders and directory. Idempotent; never
+  // throws (failures are logged).
+  void close();
+
+ private:
+  void append_record(const std::string &json_line);
+
+  Dirs dirs_;
+  Log debug_;
+  std::string dir_;
+  int lock_fd_ = -1;
+  bool closed_ = false;
+};
+
+// Removes the placeholders and directories of sessions whose srt is gone.
+// Called by Session's constructor; exposed for tests.
+void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug);
+
+}  // namespace srt::runtime

@@ -1,0 +1,120 @@
+#include "runtime/spawn.hpp"
+
+#include "util/strings.hpp"
+
+#include <srt/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+namespace srt::runtime {
+
+namespace {
+
+// Where the child parks source fds while it lays out the targets, above any
+// target a plan may ask for (LaunchPlan files are at most fd 1000).
+constexpr int kParkingFd = 1100;
+
+[[noreturn]] void child_fail(int error_pipe, int err) {
+  ssize_t n;
+  do {
+    n = ::write(error_pipe, &err, sizeof err);
+  } while (n < 0 && errno == EINTR);
+  ::_exit(127);
+}
+
+}  // namespace
+
+int make_memfd(const std::string &name, const std::string &content) {
+  int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) throw SandboxError(fmt::format("memfd_create: {}", std::strerror(errno)));
+  std::size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw SandboxError(fmt::format("writing memfd {}: {}", name, std::strerror(err)));
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  if (::lseek(fd, 0, SEEK_SET) != 0 || ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw SandboxError(fmt::format("sealing memfd {}: {}", name, std::strerror(err)));
+  }
+  return fd;
+}
+
+int free_fd_number(int from, const std::vector<int> &taken) {
+  for (int fd = from;; ++fd) {
+    if (std::find(taken.begin(), taken.end(), fd) != taken.end()) continue;
+    if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) return fd;
+  }
+}
+
+pid_t spawn(const SpawnSpec &spec) {
+  if (spec.argv.empty()) throw SandboxError("spawn: empty argv");
+  std::vector<char *> argv, envp;
+  for (const auto &a : spec.argv) argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto &e : spec.env) envp.push_back(const_cast<char *>(e.c_str()));
+  envp.push_back(nullptr);
+  for (const auto &[src, target] : spec.fds)
+    if (target < 0 || target >= kParkingFd) throw SandboxError(fmt::format("spawn: fd target {} out of range", target));
+
+  int err_pipe[2];
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
+
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int err = errno;
+    ::close(err_pipe[0]);
+    ::close(err_pipe[1]);
+    throw SandboxError(fmt::format("fork: {}", std::strerror(err)));
+  }
+  if (pid == 0) {
+    // Child: async-signal-safe calls only.
+    if (spec.new_process_group && ::setpgid(0, 0) != 0) child_fail(err_pipe[1], errno);
+    std::size_t n = spec.fds.size();
+    for (std::size_t i = 0; i < n; ++i)
+      if (::fcntl(spec.fds[i].first, F_DUPFD_CLOEXEC, kParkingFd + static_cast<int>(i)) != kParkingFd + static_cast<int>(i))
+        child_fail(err_pipe[1], errno ? errno : EBADF);
+    for (std::size_t i = 0; i < n; ++i)
+      if (::dup2(kParkingFd + static_cast<int>(i), spec.fds[i].second) < 0) child_fail(err_pipe[1], errno);
+    for (std::size_t i = 0; i < n; ++i) ::close(kParkingFd + static_cast<int>(i));
+    struct sigaction sa{};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = SIG_IGN;
+    for (int sig : spec.ignore_signals) ::sigaction(sig, &sa, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    child_fail(err_pipe[1], errno);
+  }
+  ::close(err_pipe[1]);
+  int child_err = 0;
+  ssize_t got;
+  do {
+    got = ::read(err_pipe[0], &child_err, sizeof child_err);
+  } while (got < 0 && errno == EINTR);
+  ::close(err_pipe[0]);
+  if (got == sizeof child_err) {
+    int status;
+    ::waitpid(pid, &status, 0);
+    throw SandboxError(fmt::format("cannot run {}: {}", util::quoted(spec.argv[0]), std::strerror(child_err)));
+  }
+  return pid;
+}
+
+}  // namespace srt::runtime

@@ -1,0 +1,38 @@
+// Starting the launcher process of a LaunchPlan: fork + exec with a prepared
+// environment and file descriptor layout. Everything the child needs is
+// allocated before fork; between fork and exec the child makes only
+// async-signal-safe calls.
+#pragma once
+
+#include <srt/launch.hpp>
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace srt::runtime {
+
+struct SpawnSpec {
+  std::vector<std::string> argv;  // argv[0] is an absolute path
+  std::vector<std::string> env;
+  // (fd in this process, fd number in the child). The source fds may be
+  // close-on-exec; the targets are not.
+  std::vector<std::pair<int, int>> fds;
+  bool new_process_group = false;
+  std::vector<int> ignore_signals;  // set to SIG_IGN in the child
+};
+
+// Returns the child's pid. Throws SandboxError when the program cannot be
+// executed (reported through a close-on-exec pipe, so the error is exact).
+pid_t spawn(const SpawnSpec &spec);
+
+// A sealed memfd holding `content`, close-on-exec. Throws SandboxError.
+int make_memfd(const std::string &name, const std::string &content);
+
+// The lowest file descriptor number >= `from` that is not open in this
+// process and not in `taken`.
+int free_fd_number(int from, const std::vector<int> &taken);
+
+}  // namespace srt::runtime

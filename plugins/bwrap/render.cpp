@@ -1,0 +1,121 @@
+#include "render.hpp"
+
+#include <set>
+#include <string_view>
+
+namespace srt::bwrap {
+
+namespace {
+
+bool under(std::string_view path, std::string_view dir) {
+  return path == dir || (path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/');
+}
+
+// bwrap gives the sandbox a fresh /dev and /proc; rules below them do not
+// apply to what the command sees there.
+bool provided_fresh(std::string_view path) { return under(path, "/dev") || under(path, "/proc"); }
+
+class ArgBuilder {
+ public:
+  void add(std::initializer_list<std::string_view> words) {
+    for (auto w : words) args_.emplace_back(w);
+  }
+  const std::vector<std::string> &args() const { return args_; }
+  std::size_t bytes() const {
+    std::size_t n = 0;
+    for (const auto &a : args_) n += a.size() + 1;
+    return n;
+  }
+
+ private:
+  std::vector<std::string> args_;
+};
+
+}  // namespace
+
+std::vector<std::string> apply_environment(const ir::Policy &policy, const std::vector<std::string> &base) {
+  std::set<std::string> drop(policy.process.env_unset.begin(), policy.process.env_unset.end());
+  for (const auto &[k, v] : policy.process.env_set) drop.insert(k);
+  std::vector<std::string> env;
+  for (const auto &e : base) {
+    auto eq = e.find('=');
+    if (drop.count(e.substr(0, eq))) continue;
+    env.push_back(e);
+  }
+  for (const auto &[k, v] : policy.process.env_set) env.push_back(k + "=" + v);
+  return env;
+}
+
+LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const std::string &bwrap_path) {
+  ArgBuilder a;
+  const auto &proc = policy.process;
+  a.add({"--die-with-parent"});
+  if (!proc.allow_pty) a.add({"--new-session"});  // no controlling terminal: no TIOCSTI injection
+  a.add({"--unshare-net"});                        // this build has no proxies: no network at all
+  a.add({"--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--unshare-user"});
+  if (!proc.allow_nested_user_namespaces && !proc.weaker_nested_sandbox) a.add({"--disable-userns"});
+
+  const auto &mounts = policy.filesystem.mounts;
+  std::vector<std::string> remount_ro;
+  if (!mounts.empty()) {
+    const auto &root = mounts.front();
+    if (root.access == ir::Access::read_only) a.add({"--ro-bind", "/", "/"});
+    else if (root.access == ir::Access::read_write) a.add({"--bind", "/", "/"});
+    else remount_ro.push_back("/");  // bwrap's own empty root, made read-only below
+  }
+  a.add({"--dev", "/dev"});
+  if (proc.weaker_nested_sandbox) a.add({"--ro-bind", "/proc", "/proc"});  // for containers that forbid a new procfs
+  else a.add({"--proc", "/proc"});
+  // Even with every capability dropped, a fresh procfs leaves /proc/sys
+  // writable to a caller that is root on the host (core_pattern!).
+  a.add({"--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+         "--ro-bind-try", "/proc/irq", "/proc/irq", "--ro-bind-try", "/proc/bus", "/proc/bus"});
+
+  for (std::size_t i = 1; i < mounts.size(); ++i) {
+    const auto &m = mounts[i];
+    if (provided_fresh(m.path)) continue;
+    const std::string &p = m.path;
+    if (m.kind == ir::Kind::missing) {
+      // srt created an empty placeholder here before launch; shown
+      // read-only, it keeps the path from being created.
+      a.add({"--ro-bind", p, p});
+      continue;
+    }
+    switch (m.access) {
+      case ir::Access::read_write: a.add({"--bind", p, p}); break;
+      case ir::Access::read_only: a.add({"--ro-bind", p, p}); break;
+      case ir::Access::hidden:
+        if (m.kind == ir::Kind::dir) {
+          a.add({"--tmpfs", p});
+          remount_ro.push_back(p);  // after anything re-opened inside it is mounted
+        } else {
+          a.add({"--ro-bind", "/dev/null", p});
+        }
+        break;
+    }
+  }
+  a.add({"--ro-bind", request.enter_host_path, request.enter_sandbox_path});
+  for (const auto &p : remount_ro) a.add({"--remount-ro", p});
+  a.add({"--cap-drop", "ALL", "--chdir", proc.cwd});
+
+  LaunchPlan plan;
+  plan.argv.push_back(bwrap_path);
+  if (a.bytes() > kInlineArgsLimit) {
+    std::string content;
+    for (const auto &arg : a.args()) {
+      content += arg;
+      content += '\0';
+    }
+    plan.files.push_back({kArgsFd, "bwrap-args", std::move(content)});
+    plan.argv.push_back("--args");
+    plan.argv.push_back(std::to_string(kArgsFd));
+  } else {
+    plan.argv.insert(plan.argv.end(), a.args().begin(), a.args().end());
+  }
+  plan.argv.push_back("--");
+  plan.argv.insert(plan.argv.end(), request.enter_argv.begin(), request.enter_argv.end());
+  plan.env = apply_environment(policy, request.env);
+  return plan;
+}
+
+}  // namespace srt::bwrap

@@ -28,7 +28,7 @@ po::options_description global_options() {
   d.add_options()("help,h", "show this help and exit")("version,V", "print the version and exit")(
       "debug,d", "print every decision and the launch command line on stderr (also SRT_DEBUG=1)")(
       "settings,s", po::value<std::string>(), "settings file (default: ~/.srt-settings.json; built-in default when absent)")(
-      "c", po::value<std::string>(), "run this shell command line (bash -c) instead of a command")(
+      ",c", po::value<std::string>(), "run this shell command line (bash -c) instead of a command")(
       "backend", po::value<std::string>(), "sandbox backend: auto (default), bwrap, or a plugin's name")(
       "plugin-dir", po::value<std::vector<std::string>>()->composing(), "also load plugins from this directory (repeatable)");
   return d;
@@ -55,7 +55,7 @@ void parse_options(const std::vector<std::string> &words, const po::options_desc
   else if (vm.count("version") && inv.mode == Mode::run) inv.mode = Mode::version;
   if (vm.count("debug")) inv.debug = true;
   if (vm.count("settings")) inv.settings = vm["settings"].as<std::string>();
-  if (vm.count("c")) inv.shell = vm["c"].as<std::string>();
+  if (vm.count("-c")) inv.shell = vm["-c"].as<std::string>();  // a short-only option is keyed "-c"
   if (vm.count("backend")) inv.backend = vm["backend"].as<std::string>();
   if (vm.count("plugin-dir")) inv.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
   if (vm.count("json")) inv.json = true;

@@ -1,0 +1,88 @@
+#include "plugin/backend.hpp"
+#include "plugin/registry.hpp"
+
+#include <srt/error.hpp>
+#include <srt/policy_json.hpp>
+
+#include <boost/dll/library_info.hpp>
+#include <doctest/doctest.h>
+
+#include <map>
+
+using namespace srt::plugin;
+
+namespace {
+
+const std::string kDir = SRT_TEST_PLUGIN_DIR;
+
+struct Loaded {
+  std::vector<std::string> log;
+  Registry registry{[this](int, const std::string &m) { log.push_back(m); }};
+};
+
+const PluginInfo &only(const Registry &r) {
+  REQUIRE(r.plugins().size() == 1);
+  return r.plugins()[0];
+}
+
+}  // namespace
+
+TEST_CASE("plugins: a good plugin loads through the SDK") {
+  Loaded l;
+  l.registry.load_file(kDir + "/test-good.so");
+  const auto &p = only(l.registry);
+  CHECK(p.state == State::loaded);
+  CHECK(p.name == "test-good");
+  CHECK(p.kind == SRT_PLUGIN_BACKEND);
+  CHECK(p.abi_major == 1);
+  CHECK(l.registry.find(SRT_PLUGIN_BACKEND, "test-good") == &p);
+  srt::ir::Policy policy;
+  policy.process.cwd = "/";
+  policy.filesystem.mounts.push_back({"/", srt::ir::Access::read_only, srt::ir::Kind::dir, srt::ir::Placeholder::none, false, "d"});
+  auto probe = Backend(p).probe(boost::json::serialize(srt::ir::to_json(policy)), false);
+  CHECK_FALSE(probe.usable);
+  CHECK(probe.reason == "test plugin: never usable");
+  srt::LaunchRequest req;
+  req.enter_argv = {"/x"};
+  CHECK_THROWS_WITH_AS(Backend(p).render(boost::json::serialize(srt::ir::to_json(policy)), req),
+                       doctest::Contains("test plugin renders nothing"), srt::SandboxError);
+  // Malformed IR is refused by the SDK, not a crash.
+  CHECK_THROWS_WITH_AS(Backend(p).probe("{not json", false), doctest::Contains("status 1"), srt::SandboxError);
+}
+
+TEST_CASE("plugins: every kind of broken file gives one line naming it, and the others still load") {
+  Loaded l;
+  l.registry.load_directories({kDir, "/nonexistent/plugin/dir"});
+  std::map<std::string, const PluginInfo *> by_file;
+  for (const auto &p : l.registry.plugins()) by_file[p.file.substr(p.file.rfind('/') + 1)] = &p;
+  auto error = [&](const std::string &f) {
+    REQUIRE(by_file.count(f));
+    return by_file[f]->error;
+  };
+  CHECK(by_file.at("test-good.so")->state == State::loaded);
+  CHECK(error("test-not-a-library.so").find("not a shared library") != std::string::npos);
+  CHECK(error("test-no-entry.so").find("does not export srt_plugin_entry_v1") != std::string::npos);
+  CHECK(error("test-other-abi-symbol.so").find("built for another plugin ABI (exports srt_plugin_entry_v2)") != std::string::npos);
+  CHECK(error("test-wrong-abi.so").find("built for plugin ABI 2.0") != std::string::npos);
+  CHECK(error("test-entry-error.so").find("needs /dev/test-device") != std::string::npos);
+  CHECK(error("test-throws.so").find("constructor failed on purpose") != std::string::npos);
+  // Two plugins with one name: the first wins, the second is reported.
+  CHECK(by_file.at("test-good2.so")->state == State::shadowed);
+  CHECK(error("test-good2.so").find("already provided by") != std::string::npos);
+  // Each failure was logged once, with the file's path.
+  int lines = 0;
+  for (const auto &m : l.log)
+    if (m.find("plugin " + kDir + "/test-no-entry.so: ") == 0) ++lines;
+  CHECK(lines == 1);
+}
+
+TEST_CASE("plugins: srt's bwrap plugin exports exactly one symbol") {
+  Loaded l;
+  l.registry.load_file(SRT_BWRAP_PLUGIN);
+  CHECK(only(l.registry).state == State::loaded);
+  CHECK(only(l.registry).name == "bwrap");
+  std::vector<std::string> exported;
+  for (const auto &s : boost::dll::library_info(SRT_BWRAP_PLUGIN).symbols())
+    if (!s.empty()) exported.push_back(s);
+  CHECK(exported == std::vector<std::string>{"srt_plugin_entry_v1"});
+}

@@ -1,0 +1,111 @@
+#include "runtime/session.hpp"
+
+#include "temp_dir.hpp"
+
+#include <srt/error.hpp>
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using srt::ir::Access;
+using srt::ir::Kind;
+using srt::ir::Placeholder;
+
+namespace {
+
+srt::runtime::Dirs dirs_in(const srt::test::TempDir &t) {
+  srt::runtime::Dirs d{t.dir("run"), t.dir("tmp")};
+  t.dir("run/sessions");
+  return d;
+}
+
+std::vector<srt::ir::Mount> placeholders(const srt::test::TempDir &t) {
+  return {{t / "w/.mcp.json", Access::read_only, Kind::missing, Placeholder::file, false, "m"},
+          {t / "w/.vscode", Access::read_only, Kind::missing, Placeholder::dir, false, "m"},
+          {t / "w", Access::read_write, Kind::dir, Placeholder::none, false, "aw"}};
+}
+
+}  // namespace
+
+TEST_CASE("session: placeholders exist while the session lives and are removed after") {
+  srt::test::TempDir t;
+  t.dir("w");
+  auto d = dirs_in(t);
+  {
+    srt::runtime::Session s(d, nullptr);
+    s.create_placeholders(placeholders(t));
+    CHECK(fs::is_regular_file(t / "w/.mcp.json"));
+    CHECK(fs::is_directory(t / "w/.vscode"));
+    CHECK(fs::exists(s.make_enter_mount_point()));
+  }
+  CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
+  CHECK_FALSE(fs::exists(t / "w/.vscode"));
+  CHECK(fs::is_empty(t / "run/sessions"));
+}
+
+TEST_CASE("session: what the user changed is left alone") {
+  srt::test::TempDir t;
+  t.dir("w");
+  auto d = dirs_in(t);
+  {
+    srt::runtime::Session s(d, nullptr);
+    s.create_placeholders(placeholders(t));
+    t.file("w/.mcp.json", "{\"real\": true}");  // written by the user on the host meanwhile
+    t.file("w/.vscode/settings.json", "{}");
+  }
+  CHECK(fs::exists(t / "w/.mcp.json"));
+  CHECK(fs::exists(t / "w/.vscode/settings.json"));
+}
+
+TEST_CASE("session: a path that appeared since compiling is refused") {
+  srt::test::TempDir t;
+  t.file("w/.mcp.json", "{}");
+  auto d = dirs_in(t);
+  srt::runtime::Session s(d, nullptr);
+  CHECK_THROWS_WITH_AS(s.create_placeholders(placeholders(t)), doctest::Contains("appeared"), srt::SandboxError);
+}
+
+TEST_CASE("session: a placeholder shared by two live sessions is removed by the last") {
+  srt::test::TempDir t;
+  t.dir("w");
+  auto d = dirs_in(t);
+  auto a = std::make_unique<srt::runtime::Session>(d, nullptr);
+  a->create_placeholders(placeholders(t));
+  {
+    srt::runtime::Session b(d, nullptr);
+    b.create_placeholders(placeholders(t));  // sees a's placeholders: shared, not "appeared"
+    a.reset();
+    CHECK(fs::exists(t / "w/.mcp.json"));  // b still relies on it
+  }
+  CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
+}
+
+TEST_CASE("session: placeholders of an srt that died are removed by the next one") {
+  srt::test::TempDir t;
+  t.dir("w");
+  auto d = dirs_in(t);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // A child "srt" that creates its placeholders and is killed.
+    try {
+      auto *s = new srt::runtime::Session(d, nullptr);
+      s->create_placeholders(placeholders(t));
+    } catch (...) {
+      ::_exit(1);
+    }
+    ::kill(::getpid(), SIGKILL);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(fs::exists(t / "w/.mcp.json"));
+  srt::runtime::clean_stale_sessions(d, nullptr);
+  CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
+  CHECK_FALSE(fs::exists(t / "w/.vscode"));
+  CHECK(fs::is_empty(t / "run/sessions"));
+}

@@ -1,5 +1,9 @@
 #include "render.hpp"
 
+#include <srt/plugin.hpp>
+
+#include <fmt/format.h>
+
 #include <set>
 #include <string_view>
 
@@ -98,17 +102,23 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
   for (const auto &p : remount_ro) a.add({"--remount-ro", p});
   a.add({"--cap-drop", "ALL", "--chdir", proc.cwd});
 
+  std::size_t total = a.args().size() + request.enter_argv.size() + 2;
+  if (total > kMaxBwrapArgs)
+    throw sdk::Unsupported(fmt::format("this policy needs {} bubblewrap arguments ({} mounts), more than the {} bubblewrap accepts; "
+                                       "narrow the glob patterns (srt policy explain shows the mounts)",
+                                       total, mounts.size(), kMaxBwrapArgs));
   LaunchPlan plan;
   plan.argv.push_back(bwrap_path);
-  if (a.bytes() > kInlineArgsLimit) {
+  if (a.bytes() > kInlineArgsLimit && !request.plan_fds.empty()) {
     std::string content;
     for (const auto &arg : a.args()) {
       content += arg;
       content += '\0';
     }
-    plan.files.push_back({kArgsFd, "bwrap-args", std::move(content)});
+    int fd = request.plan_fds.front();
+    plan.files.push_back({fd, "bwrap-args", std::move(content)});
     plan.argv.push_back("--args");
-    plan.argv.push_back(std::to_string(kArgsFd));
+    plan.argv.push_back(std::to_string(fd));
   } else {
     plan.argv.insert(plan.argv.end(), a.args().begin(), a.args().end());
   }

@@ -12,7 +12,8 @@ namespace srt::bwrap {
 // instead of the command line (large glob expansions hit E2BIG otherwise:
 // the kernel caps one argument at 128 KiB and all of them at ARG_MAX).
 inline constexpr std::size_t kInlineArgsLimit = 64 * 1024;
-inline constexpr int kArgsFd = LaunchPlan::kFirstPlanFd;
+// bubblewrap refuses more arguments than this (its MAX_ARGS), --args included.
+inline constexpr std::size_t kMaxBwrapArgs = 9000;
 
 LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const std::string &bwrap_path);
 

@@ -21,6 +21,7 @@ srt::LaunchRequest request() {
   r.enter_sandbox_path = "/run/srt/s/enter";
   r.enter_argv = {"/run/srt/s/enter", "--", "true"};
   r.env = {"PATH=/usr/bin", "TOKEN=secret", "TMPDIR=/old"};
+  r.plan_fds = {12, 13};
   return r;
 }
 
@@ -110,15 +111,22 @@ TEST_CASE("bwrap: environment") {
 TEST_CASE("bwrap: a long mount list goes through --args") {
   auto p = base();
   p.filesystem.mounts.push_back({"/w", Access::read_write, Kind::dir, Placeholder::none, false, "aw"});
-  for (int i = 0; i < 5000; ++i)
+  for (int i = 0; i < 2500; ++i)
     p.filesystem.mounts.push_back(
         {"/w/some/long/directory/name/file-" + std::to_string(i) + ".pem", Access::hidden, Kind::file, Placeholder::none, false, "g"});
   auto plan = srt::bwrap::render(p, request(), "/b");
   REQUIRE(plan.files.size() == 1);
-  CHECK(plan.files[0].fd == srt::bwrap::kArgsFd);
+  CHECK(plan.files[0].fd == 12);
   CHECK(plan.argv[1] == "--args");
-  CHECK(plan.argv[2] == std::to_string(srt::bwrap::kArgsFd));
+  CHECK(plan.argv[2] == "12");
   CHECK(plan.argv.size() < 10);
   CHECK(plan.files[0].content.find(std::string("--unshare-net\0", 14)) != std::string::npos);
-  CHECK(plan.files[0].content.find("file-4999.pem") != std::string::npos);
+  CHECK(plan.files[0].content.find("file-2499.pem") != std::string::npos);
+}
+
+TEST_CASE("bwrap: more mounts than bubblewrap accepts is a clear error") {
+  auto p = base();
+  for (int i = 0; i < 3100; ++i)
+    p.filesystem.mounts.push_back({"/w/f" + std::to_string(i), Access::hidden, Kind::file, Placeholder::none, false, "g"});
+  CHECK_THROWS_WITH(srt::bwrap::render(p, request(), "/b"), doctest::Contains("more than the 9000 bubblewrap accepts"));
 }

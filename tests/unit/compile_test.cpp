@@ -297,3 +297,19 @@ TEST_CASE("compile: network rules and the not-enforced report") {
   CHECK(notes.count("network.allowAllUnixSockets"));
   CHECK(notes.count("filesystem.allowWrite") == 0);
 }
+
+TEST_CASE("compile: many denyRead glob matches in one directory become one mount plus the re-opened rest") {
+  Fixture f;
+  for (int i = 0; i < 100; ++i) f.t.file("home/work/keys/k" + std::to_string(i) + ".pem");
+  f.t.file("home/work/keys/readme");
+  f.t.file("home/work/keys/also-denied.txt");
+  auto p = f.compile(R"({"filesystem": {"allowWrite": ["."], "denyRead": ["./keys/*.pem", "./keys/also-denied.txt"]}})");
+  CHECK(mount(p, f.work + "/keys")->access == Access::hidden);
+  CHECK(mount(p, f.work + "/keys/readme")->access == Access::read_write);
+  CHECK(mount(p, f.work + "/keys/k1.pem") == nullptr);
+  CHECK_FALSE(verdict(p, f.work + "/keys/k1.pem").readable);
+  // An entry another rule denies is not re-opened.
+  CHECK_FALSE(verdict(p, f.work + "/keys/also-denied.txt").readable);
+  CHECK(p.filesystem.mounts.size() < 30);
+  CHECK_FALSE(p.warnings.empty());
+}

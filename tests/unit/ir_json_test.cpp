@@ -61,6 +61,7 @@ TEST_CASE("launch request and plan JSON") {
   srt::LaunchPlan p;
   p.argv = {"/usr/bin/bwrap", "--args", "10"};
   p.files = {{10, "args", std::string("a\0b\0", 4)}};
+  r.plan_fds = {10};
   auto p2 = srt::launch_plan_from_json(srt::to_json(p));
   CHECK(p2.files.at(0).content.size() == 4);
   boost::json::object bad = srt::to_json(p).as_object();

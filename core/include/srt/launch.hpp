@@ -27,19 +27,21 @@ struct LaunchRequest {
   // File descriptors the core keeps open in the launched process and that the
   // backend must pass through to `enter_argv` (e.g. srt-enter's report fd).
   std::vector<int> inherited_fds;
+  // Free descriptor numbers the plan's files may use (LaunchPlan::File::fd),
+  // chosen by the core so that they clash with nothing srt inherited.
+  std::vector<int> plan_fds;
   bool is_root = false;  // the caller's effective uid is 0
 };
 
 struct LaunchPlan {
   // A file the core creates before launch (sealed memfd) and places at `fd`
   // in the launched process, e.g. a long argument list read through
-  // `bwrap --args FD`. `fd` must be >= kFirstPlanFd.
+  // `bwrap --args FD`. `fd` must be one of the request's plan_fds.
   struct File {
     int fd = -1;
     std::string name;     // for debugging
     std::string content;
   };
-  static constexpr int kFirstPlanFd = 10;
 
   std::vector<std::string> argv;  // argv[0] is an absolute path
   std::vector<std::string> env;   // the complete environment, "NAME=value"
@@ -55,6 +57,9 @@ inline boost::json::value to_json(const LaunchRequest &r) {
   boost::json::array fds;
   for (int fd : r.inherited_fds) fds.emplace_back(fd);
   o["inherited_fds"] = std::move(fds);
+  boost::json::array plan_fds;
+  for (int fd : r.plan_fds) plan_fds.emplace_back(fd);
+  o["plan_fds"] = std::move(plan_fds);
   o["is_root"] = r.is_root;
   return o;
 }
@@ -71,6 +76,11 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
     const auto &a = as_array(it->value(), "request.inherited_fds");
     for (std::size_t i = 0; i < a.size(); ++i)
       r.inherited_fds.push_back(static_cast<int>(as_int(a[i], "request.inherited_fds[" + std::to_string(i) + "]")));
+  }
+  if (auto it = o.find("plan_fds"); it != o.end()) {
+    const auto &a = as_array(it->value(), "request.plan_fds");
+    for (std::size_t i = 0; i < a.size(); ++i)
+      r.plan_fds.push_back(static_cast<int>(as_int(a[i], "request.plan_fds[" + std::to_string(i) + "]")));
   }
   r.is_root = opt_bool(o, "is_root", "request");
   if (r.enter_argv.empty()) throw ir::JsonError("request.enter_argv: must not be empty");
@@ -107,7 +117,7 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
       const auto &fo = as_object(a[i], w);
       LaunchPlan::File f;
       f.fd = static_cast<int>(as_int(field(fo, "fd", w), w + ".fd"));
-      if (f.fd < LaunchPlan::kFirstPlanFd || f.fd > 1000) throw ir::JsonError(w + ".fd: must be from 10 to 1000");
+      if (f.fd < 3) throw ir::JsonError(w + ".fd: must not be a standard stream (0-2)");
       f.name = opt_string(fo, "name", w);
       f.content = as_string(field(fo, "content", w), w + ".content");
       p.files.push_back(std::move(f));

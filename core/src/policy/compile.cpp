@@ -8,6 +8,7 @@
 
 #include <srt/error.hpp>
 
+#include <dirent.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -23,6 +24,9 @@ namespace {
 // git reads at most this many safe.directory entries before the list becomes
 // unwieldy; past it the reference collapses to "*", and so do we.
 constexpr std::size_t kMaxSafeDirectories = 8;
+// From this many denyRead glob matches in one directory on, the directory is
+// hidden as a whole and its other entries re-opened.
+constexpr std::size_t kGlobCollapsePerDir = 64;
 
 enum Slot { kDenyRead, kAllowRead, kAllowWrite, kDenyWrite, kSlots };
 
@@ -164,6 +168,7 @@ class Compiler {
     }
     tool_private_roots_.insert(c_.tmpdir);
 
+    reopen_glob_siblings();
     add_mandatory_denies();
     emit_mounts();
     add_pins();
@@ -193,7 +198,64 @@ class Compiler {
       struct stat st{};
       if (::lstat(abs.c_str(), &st) == 0) expansion.paths.push_back(abs);  // also the literal path it spells
       debug(fmt::format("{}: glob matches {} path(s) now (looked at {} entries)", origin, expansion.paths.size(), expansion.visited));
-      for (const auto &p : expansion.paths) add_path(p, slot, origin, false);
+      if (slot == kDenyRead) {
+        add_read_denials(expansion.paths, origin);
+      } else {
+        for (const auto &p : expansion.paths) add_path(p, slot, origin, false);
+      }
+    }
+  }
+
+  // A denyRead glob that matches many entries of one directory is enforced
+  // with one mount for the directory (hidden) plus one per entry it does not
+  // match (re-opened), instead of one mount per match: bwrap takes at most
+  // 9000 arguments. The re-opening waits until every rule is known
+  // (reopen_glob_siblings).
+  void add_read_denials(const std::vector<std::string> &matches, const std::string &origin) {
+    std::map<std::string, std::set<std::string>> by_dir;
+    for (const auto &m : matches) by_dir[parent_of(m)].insert(m);
+    for (auto &[dir, names] : by_dir) {
+      if (names.size() >= kGlobCollapsePerDir && !names.count(dir)) {
+        std::vector<std::string> others;
+        if (list_dir(dir, others)) {
+          std::vector<std::string> rest;
+          for (auto &o : others)
+            if (!names.count(o)) rest.push_back(o);
+          if (rest.size() < names.size()) {
+            collapsed_.push_back({dir, std::move(rest), origin});
+            continue;
+          }
+        }
+      }
+      for (const auto &m : names) add_path(m, kDenyRead, origin, false);
+    }
+  }
+
+  static bool list_dir(const std::string &dir, std::vector<std::string> &out) {
+    DIR *d = ::opendir(dir.c_str());
+    if (!d) return false;
+    while (auto *e = ::readdir(d)) {
+      std::string_view n = e->d_name;
+      if (n != "." && n != "..") out.push_back(join_path(dir, n));
+    }
+    ::closedir(d);
+    return true;
+  }
+
+  void reopen_glob_siblings() {
+    for (const auto &c : collapsed_) {
+      // Decided with every other rule in place, before the directory is hidden.
+      std::vector<std::string> reopen;
+      for (const auto &s : c.siblings)
+        if (access_of(s).access != ir::Access::hidden) reopen.push_back(s);
+      bool was_writable = access_of(c.dir).access == ir::Access::read_write;
+      add_path(c.dir, kDenyRead, c.origin, false);
+      for (const auto &s : reopen) add_path(s, kAllowRead, c.origin + " (an entry it does not match, re-opened)", false);
+      debug(fmt::format("{}: hides {} and re-opens its {} other entries (one mount per directory)", c.origin, c.dir, reopen.size()));
+      if (was_writable)
+        out_.warnings.push_back(fmt::format("{}: {} holds many matches and is hidden as a whole (its other entries are re-opened); "
+                                            "new files cannot be created directly in it",
+                                            c.origin, c.dir));
     }
   }
 
@@ -417,6 +479,12 @@ class Compiler {
   std::map<std::string, ir::Mount> mounts_;
   std::vector<LinkedDeny> linked_denies_;
   std::set<std::string> tool_private_roots_;
+  struct Collapsed {
+    std::string dir;
+    std::vector<std::string> siblings;
+    std::string origin;
+  };
+  std::vector<Collapsed> collapsed_;
 };
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -46,6 +47,10 @@ constexpr const char *kAutoBackends[] = {"seatbelt"};
 #else
 constexpr const char *kAutoBackends[] = {"bwrap", "landlock"};
 #endif
+// Descriptor numbers offered to a backend for its plan's files.
+constexpr int kPlanFds = 4;
+// How much of a plan's file -d prints.
+constexpr std::size_t kMaxDebugFileBytes = 2048;
 
 std::string current_dir() {
   std::error_code ec;
@@ -173,7 +178,15 @@ const Settings &Sandbox::settings() const { return impl_->settings; }
 const std::vector<std::string> &Sandbox::warnings() const { return impl_->warnings; }
 const std::string &Sandbox::settings_source() const { return impl_->settings.source; }
 
-ir::Policy Sandbox::compile() const { return impl_->compile(runtime::dir_paths().tmpdir); }
+ir::Policy Sandbox::compile() const {
+  auto dirs = runtime::dir_paths();
+  // Placeholders a killed srt left behind would otherwise look like the
+  // user's files to the compiler.
+  struct stat st{};
+  if (::lstat((dirs.base + "/sessions").c_str(), &st) == 0)
+    runtime::clean_stale_sessions(dirs, [this](const std::string &m) { impl_->log(LogLevel::debug, m); });
+  return impl_->compile(dirs.tmpdir);
+}
 
 std::vector<PluginStatus> Sandbox::plugins() const {
   std::vector<PluginStatus> out;
@@ -279,14 +292,20 @@ struct Child::State {
     if (session) session->close();
   }
 
+  // Waits until no process of the sandbox is left. As a subreaper, srt
+  // inherits whatever the launcher leaves behind (bwrap's init, if bwrap was
+  // killed before it could arm its parent-death signal); those are killed.
   void reap() {
     if (!reap_orphans) return;
     int st;
     for (;;) {
-      pid_t p = ::waitpid(-1, &st, 0);
-      if (p > 0) continue;
-      if (errno == EINTR) continue;
-      break;  // ECHILD: nothing of the sandbox is left
+      while (::waitpid(-1, &st, WNOHANG) > 0) {
+      }
+      auto orphans = runtime::children_of(::getpid());
+      if (orphans.empty()) break;
+      for (pid_t p : orphans) ::kill(p, SIGKILL);
+      while (::waitpid(-1, &st, 0) < 0 && errno == EINTR) {
+      }
     }
   }
 
@@ -380,6 +399,7 @@ LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend,
   }
   req.env = command.env ? *command.env : environ_vector();
   req.inherited_fds = {3};
+  req.plan_fds = {10, 11, 12, 13};
   req.is_root = ::geteuid() == 0;
   return impl_->backend(backend).render(boost::json::serialize(ir::to_json(policy)), req);
 }
@@ -388,6 +408,10 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   if (command.argv.empty() && !command.shell) throw SandboxError("no command given");
   auto &impl = *impl_;
   auto dirs = runtime::ensure_dirs();
+  auto state = std::make_unique<Child::State>();
+  // The session first: it removes what a killed srt left behind, before the
+  // compiler looks at the disk.
+  state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   ir::Policy policy = impl.compile(dirs.tmpdir);
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
   std::string backend_name = choose_backend(policy);
@@ -409,13 +433,11 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   if (::stat(impl.locations.enter.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
     throw SandboxError(fmt::format("srt's helper srt-enter is missing at {}; reinstall srt", util::quoted(impl.locations.enter)));
 
-  auto state = std::make_unique<Child::State>();
   state->log = [log = impl.options.log, debug = impl.options.debug](LogLevel level, const std::string &msg) {
     if (log && (debug || level != LogLevel::debug)) log(level, msg);
   };
   state->reap_orphans = options.reap_orphans;
   state->own_group = !policy.process.allow_pty;
-  state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   std::string enter_mount_point = state->session->make_enter_mount_point();
   state->session->create_placeholders(policy.filesystem.mounts);
 
@@ -427,9 +449,14 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   } child_end{channel.child_fd};
 
   // Our fds in the launcher go where the caller's inherited fds are not.
-  std::vector<int> reserved;
-  for (int fd = LaunchPlan::kFirstPlanFd; fd <= 1000; ++fd) reserved.push_back(fd);
-  int report_target = runtime::free_fd_number(3, reserved);
+  std::vector<int> taken;
+  int report_target = runtime::free_fd_number(3, taken);
+  taken.push_back(report_target);
+  std::vector<int> plan_fds;
+  for (int i = 0; i < kPlanFds; ++i) {
+    plan_fds.push_back(runtime::free_fd_number(3, taken));
+    taken.push_back(plan_fds.back());
+  }
 
   // Signals srt's caller left at their default action are ignored in the
   // launcher (see kForwardedSignals) and restored by srt-enter.
@@ -450,6 +477,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   else req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
   req.env = command.env ? *command.env : environ_vector();
   req.inherited_fds = {report_target};
+  req.plan_fds = plan_fds;
   req.is_root = ::geteuid() == 0;
 
   LaunchPlan plan = backend.render(policy_json, req);
@@ -458,9 +486,10 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     for (const auto &a : plan.argv) line += " " + (a.find_first_of(" \t\n\"'\\$") == std::string::npos && !a.empty() ? a : util::quoted(a));
     impl.log(LogLevel::debug, line);
     for (const auto &f : plan.files) {
-      std::string args = f.content;
-      std::replace(args.begin(), args.end(), '\0', ' ');
-      impl.log(LogLevel::debug, fmt::format("launch file {} on fd {}: {}", f.name, f.fd, args));
+      std::string text = f.content.substr(0, kMaxDebugFileBytes);
+      std::replace(text.begin(), text.end(), '\0', ' ');
+      impl.log(LogLevel::debug, fmt::format("launch file {} on fd {} ({} bytes): {}{}", f.name, f.fd, f.content.size(), text,
+                                            f.content.size() > kMaxDebugFileBytes ? " ..." : ""));
     }
   }
 
@@ -478,10 +507,8 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     }
   } memfd_closer{memfds};
   for (const auto &f : plan.files) {
-    if (::fcntl(f.fd, F_GETFD) >= 0)
-      throw SandboxError(fmt::format("file descriptor {} is open in srt (inherited from its caller) and the backend needs that number; "
-                                     "close it before running srt",
-                                     f.fd));
+    if (std::find(plan_fds.begin(), plan_fds.end(), f.fd) == plan_fds.end())
+      throw SandboxError(fmt::format("backend \"{}\" placed a file on descriptor {}, which srt did not offer it", backend_name, f.fd));
     memfds.push_back(runtime::make_memfd(f.name, f.content));
     spec.fds.emplace_back(memfds.back(), f.fd);
   }

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -53,6 +56,34 @@ int make_memfd(const std::string &name, const std::string &content) {
     throw SandboxError(fmt::format("sealing memfd {}: {}", name, std::strerror(err)));
   }
   return fd;
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  DIR *d = ::opendir("/proc");
+  if (!d) return out;
+  while (auto *e = ::readdir(d)) {
+    char *end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (pid <= 0 || *end) continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[512];
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) continue;
+    buf[n] = '\0';
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+    char *close_paren = std::strrchr(buf, ')');
+    char state;
+    long ppid;
+    if (close_paren && std::sscanf(close_paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent && state != 'Z')
+      out.push_back(static_cast<pid_t>(pid));
+  }
+  ::closedir(d);
+  return out;
 }
 
 int free_fd_number(int from, const std::vector<int> &taken) {

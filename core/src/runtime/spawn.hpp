@@ -31,6 +31,9 @@ pid_t spawn(const SpawnSpec &spec);
 // A sealed memfd holding `content`, close-on-exec. Throws SandboxError.
 int make_memfd(const std::string &name, const std::string &content);
 
+// The pids whose parent is `parent` (from /proc).
+std::vector<pid_t> children_of(pid_t parent);
+
 // The lowest file descriptor number >= `from` that is not open in this
 // process and not in `taken`.
 int free_fd_number(int from, const std::vector<int> &taken);

@@ -56,7 +56,7 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
   a.add({"--die-with-parent"});
   if (!proc.allow_pty) a.add({"--new-session"});  // no controlling terminal: no TIOCSTI injection
   a.add({"--unshare-net"});                        // this build has no proxies: no network at all
-  a.add({"--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--unshare-user"});
+  a.add({"--unshare-pid", "--unshare-ipc", "--unshare-user"});
   if (!proc.allow_nested_user_namespaces && !proc.weaker_nested_sandbox) a.add({"--disable-userns"});
 
   const auto &mounts = policy.filesystem.mounts;
@@ -70,10 +70,13 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
   a.add({"--dev", "/dev"});
   if (proc.weaker_nested_sandbox) a.add({"--ro-bind", "/proc", "/proc"});  // for containers that forbid a new procfs
   else a.add({"--proc", "/proc"});
-  // Even with every capability dropped, a fresh procfs leaves /proc/sys
-  // writable to a caller that is root on the host (core_pattern!).
-  a.add({"--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
-         "--ro-bind-try", "/proc/irq", "/proc/irq", "--ro-bind-try", "/proc/bus", "/proc/bus"});
+  // Even with every capability dropped, a fresh procfs leaves /proc/sys (and
+  // sysrq-trigger, irq, bus) writable to a caller that is root on the host:
+  // core_pattern alone runs code as the host's root. Other users cannot
+  // write them, and the binds cost time at every launch.
+  if (request.is_root)
+    a.add({"--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+           "--ro-bind-try", "/proc/irq", "/proc/irq", "--ro-bind-try", "/proc/bus", "/proc/bus"});
 
   for (std::size_t i = 1; i < mounts.size(); ++i) {
     const auto &m = mounts[i];

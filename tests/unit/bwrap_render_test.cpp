@@ -41,7 +41,12 @@ TEST_CASE("bwrap: namespaces, root, fresh /dev and /proc, command last") {
     CHECK(find(a, {flag}) > 0);
   CHECK(find(a, {"--ro-bind", "/", "/"}) > 0);
   CHECK(find(a, {"--ro-bind", "/", "/"}) < find(a, {"--dev", "/dev"}));
-  CHECK(find(a, {"--proc", "/proc"}) < find(a, {"--ro-bind", "/proc/sys", "/proc/sys"}));
+  CHECK(find(a, {"--ro-bind", "/proc/sys", "/proc/sys"}) == -1);  // not root: nothing to protect
+  auto root_request = request();
+  root_request.is_root = true;
+  auto ra = srt::bwrap::render(base(), root_request, "/usr/bin/bwrap").argv;
+  CHECK(find(ra, {"--proc", "/proc"}) < find(ra, {"--ro-bind", "/proc/sys", "/proc/sys"}));
+  CHECK(find(ra, {"--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger"}) > 0);
   CHECK(find(a, {"--cap-drop", "ALL"}) > 0);
   CHECK(find(a, {"--chdir", "/w"}) > 0);
   CHECK(find(a, {"--ro-bind", "/usr/libexec/srt/srt-enter", "/run/srt/s/enter"}) > 0);

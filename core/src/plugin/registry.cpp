@@ -1,9 +1,12 @@
 #include "plugin/registry.hpp"
 
+#include "plugin/elf_symbols.hpp"
 #include "plugin/sink.hpp"
 #include "util/strings.hpp"
 
+#ifdef __APPLE__
 #include <boost/dll/library_info.hpp>
+#endif
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
@@ -107,12 +110,19 @@ void Registry::load_file(const std::string &file) {
 
   // 1. The entry symbol, read from the file without running any of its code.
   std::vector<std::string> symbols;
+#ifdef __APPLE__
   try {
     boost::dll::library_info li(file);
     symbols = li.symbols();
   } catch (const std::exception &e) {
     return fail(fmt::format("not a shared library ({})", e.what()));
   }
+#else
+  std::string why;
+  auto exported = elf_exported_symbols(file, why);
+  if (!exported) return fail(fmt::format("not a shared library ({})", why));
+  symbols = std::move(*exported);
+#endif
   if (std::find(symbols.begin(), symbols.end(), SRT_PLUGIN_ENTRY_V1_SYMBOL) == symbols.end()) {
     std::string other;
     for (const auto &s : symbols)

@@ -123,6 +123,34 @@ struct Sandbox::Impl {
 
   std::string requested_backend() const { return options.backend.empty() ? settings.srt.backend : options.backend; }
 
+  // The backend to launch with and its (shallow) probe: the requested one, or
+  // for "auto" the first usable candidate. Throws SandboxError naming each
+  // candidate and why it is not usable.
+  std::pair<std::string, plugin::Probe> choose(const std::string &policy_json) const {
+    std::string wanted = requested_backend();
+    if (wanted != "auto") {
+      auto probe = backend(wanted).probe(policy_json, false);
+      if (!probe.usable) throw SandboxError(fmt::format("backend \"{}\" is not usable here: {}", wanted, probe.reason));
+      return {wanted, probe};
+    }
+    std::vector<std::string> why;
+    for (const char *name : kAutoBackends) {
+      const auto *info = registry->find(SRT_PLUGIN_BACKEND, name);
+      if (!info) {
+        why.push_back(fmt::format("{}: not installed", name));
+        continue;
+      }
+      auto probe = plugin::Backend(*info).probe(policy_json, false);
+      if (probe.usable) {
+        log(LogLevel::debug, fmt::format("backend auto: {} is usable", name));
+        return {name, probe};
+      }
+      why.push_back(fmt::format("{}: {}", name, probe.reason));
+    }
+    throw SandboxError(
+        fmt::format("no usable sandbox backend here ({}); srt will not run the command unsandboxed", util::join(why, "; ")));
+  }
+
   plugin::Backend backend(const std::string &name) const {
     const auto *info = registry->find(SRT_PLUGIN_BACKEND, name);
     if (!info) {
@@ -226,28 +254,7 @@ std::vector<BackendStatus> Sandbox::backends(const ir::Policy &policy, bool deep
 }
 
 std::string Sandbox::choose_backend(const ir::Policy &policy) const {
-  std::string wanted = impl_->requested_backend();
-  std::string json = boost::json::serialize(ir::to_json(policy));
-  if (wanted != "auto") {
-    auto probe = impl_->backend(wanted).probe(json, false);
-    if (!probe.usable) throw SandboxError(fmt::format("backend \"{}\" is not usable here: {}", wanted, probe.reason));
-    return wanted;
-  }
-  std::vector<std::string> why;
-  for (const char *name : kAutoBackends) {
-    const auto *info = impl_->registry->find(SRT_PLUGIN_BACKEND, name);
-    if (!info) {
-      why.push_back(fmt::format("{}: not installed", name));
-      continue;
-    }
-    auto probe = plugin::Backend(*info).probe(json, false);
-    if (probe.usable) {
-      impl_->log(LogLevel::debug, fmt::format("backend auto: {} is usable", name));
-      return name;
-    }
-    why.push_back(fmt::format("{}: {}", name, probe.reason));
-  }
-  throw SandboxError(fmt::format("no usable sandbox backend here ({}); srt will not run the command unsandboxed", util::join(why, "; ")));
+  return impl_->choose(boost::json::serialize(ir::to_json(policy))).first;
 }
 
 namespace {
@@ -323,8 +330,10 @@ struct Child::State {
     }
     s.setup_failed = !command_pid;
     status = s;
+    if (log) log(LogLevel::debug, fmt::format("the launcher exited with status {}", s.code));
     reap();
     if (session) session->close();
+    if (log) log(LogLevel::debug, "the sandbox is gone and its placeholders removed");
   }
 };
 
@@ -414,10 +423,9 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   ir::Policy policy = impl.compile(dirs.tmpdir);
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
-  std::string backend_name = choose_backend(policy);
-  auto backend = impl.backend(backend_name);
   std::string policy_json = boost::json::serialize(ir::to_json(policy));
-  auto probe = backend.probe(policy_json, false);
+  auto [backend_name, probe] = impl.choose(policy_json);
+  auto backend = impl.backend(backend_name);
   for (const auto &need : kNeeds) {
     auto it = probe.features.find(need.feature);
     std::string level = it == probe.features.end() ? "unsupported" : it->second;

@@ -58,8 +58,46 @@ int make_memfd(const std::string &name, const std::string &content) {
   return fd;
 }
 
+namespace {
+
+// /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN): one read instead of a
+// scan of every process.
+bool children_from_task_files(pid_t parent, std::vector<pid_t> &out) {
+  char dir_path[64];
+  std::snprintf(dir_path, sizeof dir_path, "/proc/%d/task", static_cast<int>(parent));
+  DIR *d = ::opendir(dir_path);
+  if (!d) return false;
+  bool ok = true;
+  while (auto *e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::string path = std::string(dir_path) + "/" + e->d_name + "/children";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      ok = false;
+      break;
+    }
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    const char *p = text.c_str();
+    char *end = nullptr;
+    for (long pid = std::strtol(p, &end, 10); end != p; pid = std::strtol(p, &end, 10)) {
+      out.push_back(static_cast<pid_t>(pid));
+      p = end;
+    }
+  }
+  ::closedir(d);
+  return ok;
+}
+
+}  // namespace
+
 std::vector<pid_t> children_of(pid_t parent) {
   std::vector<pid_t> out;
+  if (children_from_task_files(parent, out)) return out;
+  out.clear();
   DIR *d = ::opendir("/proc");
   if (!d) return out;
   while (auto *e = ::readdir(d)) {

@@ -1,0 +1,369 @@
+// launch: how long `srt -- true` takes, and how much memory it peaks at,
+// next to bare bubblewrap and bare /bin/true. A benchmark, not a test: it
+// prints figures and judges them against the targets, but never fails on
+// time; it fails only when a measured command does not exit 0.
+//
+//   launch [--srt PATH] [--bwrap PATH] [--runs N] [--extra 'NAME=cmd args']...
+//          [--json]
+//
+// Commands run interleaved (one run of each in turn, N times over) so that
+// machine noise lands on all of them alike.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <sched.h>
+#include <string>
+#include <string_view>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+constexpr int kDefaultRuns = 30;
+constexpr int kMinRuns = 20;  // below this, p10 and p90 rest on the one or two extreme runs
+constexpr int kMaxRuns = 100000;
+constexpr int kWarmupRounds = 3;  // page cache, dynamic loader, plugin load
+constexpr int kMaxExtras = 16;
+constexpr double kTargetRatio = 1.5;     // srt median wall / bwrap median wall
+constexpr double kTargetSrtRssMib = 8.0;  // srt median peak RSS
+constexpr int kExitExecFailed = 127;
+constexpr int kExitUsage = 2;
+// The build tree's srt, set by bench/meson.build.
+constexpr char kDefaultSrt[] = LAUNCH_DEFAULT_SRT;
+constexpr char kRssNote[] =
+    "ru_maxrss from wait4: the largest resident set among the process and the descendants it waited for; "
+    "a maximum, not a sum";
+
+struct Command {
+  std::string name;
+  std::vector<std::string> argv;  // argv[0] resolved to a path before any run
+  std::vector<double> wall_ms;
+  std::vector<double> rss_mib;
+};
+
+struct Stats {
+  double median = 0, p10 = 0, p90 = 0;
+};
+
+struct Options {
+  std::string srt = kDefaultSrt;
+  std::string bwrap = "bwrap";
+  int runs = kDefaultRuns;
+  std::vector<std::string> extras;
+  bool json = false;
+};
+
+constexpr char kUsage[] =
+    "usage: launch [--srt PATH] [--bwrap PATH] [--runs N (%d..%d, default %d)]\n"
+    "              [--extra 'NAME=cmd args']... [--json]\n";
+
+[[noreturn]] void usage(const char *why) {
+  std::fprintf(stderr, "launch: %s\n", why);
+  std::fprintf(stderr, kUsage, kMinRuns, kMaxRuns, kDefaultRuns);
+  std::exit(kExitUsage);
+}
+
+[[noreturn]] void die_errno(const char *what) {
+  std::fprintf(stderr, "launch: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+bool parse_runs(std::string_view s, int &out) {
+  if (s.empty() || s.size() > 6) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v < kMinRuns || v > kMaxRuns) return false;
+  out = v;
+  return true;
+}
+
+Options parse_options(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    bool has_value = i + 1 < argc;
+    if (a == "--json") {
+      o.json = true;
+    } else if (a == "--help" || a == "-h") {
+      std::printf("launch: launch time and peak RSS of srt -- true, bare bwrap and /bin/true\n");
+      std::printf(kUsage, kMinRuns, kMaxRuns, kDefaultRuns);
+      std::exit(0);
+    } else if (a == "--srt" && has_value) {
+      o.srt = argv[++i];
+    } else if (a == "--bwrap" && has_value) {
+      o.bwrap = argv[++i];
+    } else if (a == "--runs" && has_value) {
+      if (!parse_runs(argv[++i], o.runs)) usage("--runs needs a whole number within the limits");
+    } else if (a == "--extra" && has_value) {
+      if (o.extras.size() >= static_cast<size_t>(kMaxExtras)) usage("too many --extra commands");
+      o.extras.emplace_back(argv[++i]);
+    } else {
+      usage(("unknown option or missing value: " + std::string(a)).c_str());
+    }
+  }
+  return o;
+}
+
+std::vector<std::string> split_spaces(std::string_view s) {
+  std::vector<std::string> words;
+  while (!s.empty()) {
+    auto start = s.find_first_not_of(' ');
+    if (start == std::string_view::npos) break;
+    s.remove_prefix(start);
+    auto end = s.find(' ');
+    words.emplace_back(s.substr(0, end));
+    s = end == std::string_view::npos ? std::string_view() : s.substr(end);
+  }
+  return words;
+}
+
+// Resolved once up front: a missing program is then reported by name, not as
+// an anonymous exit 127 from a child whose stderr goes to /dev/null.
+std::string resolve_program(const std::string &name) {
+  if (name.find('/') != std::string::npos) {
+    if (access(name.c_str(), X_OK) != 0) {
+      std::fprintf(stderr, "launch: %s: %s\n", name.c_str(), std::strerror(errno));
+      std::exit(1);
+    }
+    return name;
+  }
+  const char *path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/bin:/bin";
+  while (true) {
+    auto colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  std::fprintf(stderr, "launch: %s: not found on PATH\n", name.c_str());
+  std::exit(1);
+}
+
+std::vector<Command> make_commands(const Options &o) {
+  std::vector<Command> cmds;
+  cmds.push_back({"srt", {o.srt, "--", "true"}, {}, {}});
+  cmds.push_back({"bwrap",
+                  {o.bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net",
+                   "--unshare-pid", "--", "true"},
+                  {},
+                  {}});
+  cmds.push_back({"true", {"/bin/true"}, {}, {}});
+  for (const std::string &spec : o.extras) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) usage("--extra needs NAME=cmd args");
+    std::string name = spec.substr(0, eq);
+    for (unsigned char c : name)
+      if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') usage("--extra NAME must be printable, without quotes");
+    for (const Command &c : cmds)
+      if (c.name == name) usage(("--extra name already used: " + name).c_str());
+    std::vector<std::string> words = split_spaces(std::string_view(spec).substr(eq + 1));
+    if (words.empty()) usage("--extra needs a command after NAME=");
+    cmds.push_back({name, words, {}, {}});
+  }
+  for (Command &c : cmds) {
+    c.argv[0] = resolve_program(c.argv[0]);
+    c.wall_ms.reserve(static_cast<size_t>(o.runs));
+    c.rss_mib.reserve(static_cast<size_t>(o.runs));
+  }
+  return cmds;
+}
+
+double now_ms() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) die_errno("clock_gettime");
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+std::string command_line(const Command &c) {
+  std::string s;
+  for (const std::string &w : c.argv) s += (s.empty() ? "" : " ") + w;
+  return s;
+}
+
+// One run: fork, exec with stdio on /dev/null, wait4. Records wall time and
+// peak RSS; exits the benchmark if the command did not exit 0.
+void run_once(Command &c, int devnull, bool record) {
+  std::vector<char *> argv;
+  for (std::string &w : c.argv) argv.push_back(w.data());
+  argv.push_back(nullptr);
+
+  double start = now_ms();
+  pid_t pid = fork();
+  if (pid < 0) die_errno("fork");
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    if (dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0 || dup2(devnull, STDERR_FILENO) < 0)
+      _exit(kExitExecFailed);
+    execv(argv[0], argv.data());
+    _exit(kExitExecFailed);
+  }
+  int status = 0;
+  rusage ru{};
+  pid_t got;
+  do {
+    got = wait4(pid, &status, 0, &ru);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) die_errno("wait4");
+  double end = now_ms();
+
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (WIFSIGNALED(status))
+      std::fprintf(stderr, "launch: %s: killed by signal %d\n", c.name.c_str(), WTERMSIG(status));
+    else
+      std::fprintf(stderr, "launch: %s: exit status %d%s\n", c.name.c_str(), WEXITSTATUS(status),
+                   WEXITSTATUS(status) == kExitExecFailed ? " (not found, or could not be executed)" : "");
+    std::fprintf(stderr, "launch: its output was discarded; run it by hand to see why:\n  %s\n",
+                 command_line(c).c_str());
+    std::exit(1);
+  }
+  if (!record) return;
+  c.wall_ms.push_back(end - start);
+  c.rss_mib.push_back(static_cast<double>(ru.ru_maxrss) / 1024.0);  // ru_maxrss is in KiB
+}
+
+// Linear interpolation between the closest ranks; q in [0, 1].
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  double pos = q * static_cast<double>(v.size() - 1);
+  size_t lo = static_cast<size_t>(std::floor(pos));
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+Stats stats(const std::vector<double> &v) { return {quantile(v, 0.5), quantile(v, 0.1), quantile(v, 0.9)}; }
+
+struct Machine {
+  std::string kernel;
+  long cpus_online = 0;
+  int cpus_usable = 0;
+  bool root = false;
+  unsigned uid = 0;
+};
+
+Machine machine() {
+  Machine m;
+  utsname u{};
+  if (uname(&u) != 0) die_errno("uname");
+  m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
+  m.cpus_online = sysconf(_SC_NPROCESSORS_ONLN);
+  if (m.cpus_online < 0) die_errno("sysconf(_SC_NPROCESSORS_ONLN)");
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) die_errno("sched_getaffinity");
+  m.cpus_usable = CPU_COUNT(&set);
+  m.uid = geteuid();
+  m.root = m.uid == 0;
+  return m;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+const char *met(bool ok) { return ok ? "met" : "NOT met"; }
+
+struct Summary {
+  double ratio = 0;
+  double srt_rss_mib = 0;
+  bool ratio_met = false;
+  bool rss_met = false;
+};
+
+void print_table(const Options &o, const Machine &m, const std::vector<Command> &cmds, const Summary &s) {
+  std::printf("srt launch benchmark: %d interleaved runs per command (+%d warm-up rounds, not counted)\n", o.runs,
+              kWarmupRounds);
+  std::printf("machine: %s, %ld CPUs online (%d usable), %s (euid %u)\n", m.kernel.c_str(), m.cpus_online,
+              m.cpus_usable, m.root ? "running as root" : "not root", m.uid);
+  std::printf("commands:\n");
+  for (const Command &c : cmds) std::printf("  %-8s %s\n", c.name.c_str(), command_line(c).c_str());
+  std::printf("\n%-10s %11s %10s %10s %14s\n", "command", "median ms", "p10 ms", "p90 ms", "peak RSS MiB");
+  for (const Command &c : cmds) {
+    Stats w = stats(c.wall_ms);
+    std::printf("%-10s %11.3f %10.3f %10.3f %14.2f\n", c.name.c_str(), w.median, w.p10, w.p90,
+                stats(c.rss_mib).median);
+  }
+  std::printf("(peak RSS: median over runs of ru_maxrss from wait4, the largest resident set\n"
+              " among the process and the descendants it waited for; a maximum, not a sum)\n\n");
+  char target[64];
+  std::snprintf(target, sizeof target, "target: ratio <= %.1f", kTargetRatio);
+  std::printf("%-24s %6.2f %-4s  %-32s %s\n", "srt/bwrap median wall:", s.ratio, "", target, met(s.ratio_met));
+  std::snprintf(target, sizeof target, "target: srt peak RSS <= %.0f MiB", kTargetSrtRssMib);
+  std::printf("%-24s %6.2f %-4s  %-32s %s\n", "srt median peak RSS:", s.srt_rss_mib, "MiB", target,
+              met(s.rss_met));
+}
+
+void print_json(const Options &o, const Machine &m, const std::vector<Command> &cmds, const Summary &s) {
+  std::printf("{\"runs\": %d, \"warmup_rounds\": %d, \"interleaved\": true,\n", o.runs, kWarmupRounds);
+  std::printf(" \"machine\": {\"kernel\": %s, \"cpus_online\": %ld, \"cpus_usable\": %d, \"root\": %s, \"euid\": %u},\n",
+              json_string(m.kernel).c_str(), m.cpus_online, m.cpus_usable, m.root ? "true" : "false", m.uid);
+  std::printf(" \"rss_note\": %s,\n \"commands\": [", json_string(kRssNote).c_str());
+  for (size_t i = 0; i < cmds.size(); ++i) {
+    const Command &c = cmds[i];
+    Stats w = stats(c.wall_ms);
+    std::string argv;
+    for (const std::string &a : c.argv) argv += (argv.empty() ? "" : ", ") + json_string(a);
+    std::printf("%s\n  {\"name\": %s, \"argv\": [%s], \"wall_ms\": {\"median\": %.3f, \"p10\": %.3f, \"p90\": %.3f}, "
+                "\"peak_rss_mib_median\": %.2f}",
+                i == 0 ? "" : ",", json_string(c.name).c_str(), argv.c_str(), w.median, w.p10, w.p90,
+                stats(c.rss_mib).median);
+  }
+  std::printf("],\n \"srt_over_bwrap_wall_ratio\": %.3f, \"ratio_target\": %.1f, \"ratio_met\": %s,\n", s.ratio,
+              kTargetRatio, s.ratio_met ? "true" : "false");
+  std::printf(" \"srt_peak_rss_mib\": %.2f, \"srt_peak_rss_target_mib\": %.1f, \"srt_peak_rss_met\": %s}\n",
+              s.srt_rss_mib, kTargetSrtRssMib, s.rss_met ? "true" : "false");
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  Options o = parse_options(argc, argv);
+  std::vector<Command> cmds = make_commands(o);
+  Machine m = machine();
+
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0) die_errno("/dev/null");
+
+  for (int round = 0; round < kWarmupRounds + o.runs; ++round)
+    for (Command &c : cmds) run_once(c, devnull, round >= kWarmupRounds);
+  if (close(devnull) != 0) die_errno("close /dev/null");
+
+  // cmds[0] is srt, cmds[1] bare bwrap (make_commands).
+  Summary s;
+  s.ratio = stats(cmds[0].wall_ms).median / stats(cmds[1].wall_ms).median;
+  s.srt_rss_mib = stats(cmds[0].rss_mib).median;
+  s.ratio_met = s.ratio <= kTargetRatio;
+  s.rss_met = s.srt_rss_mib <= kTargetSrtRssMib;
+
+  if (o.json)
+    print_json(o, m, cmds, s);
+  else
+    print_table(o, m, cmds, s);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) die_errno("writing stdout");
+  return 0;
+}

@@ -101,17 +101,38 @@ TEST_CASE("settings: errors name the document, the JSON path and the problem") {
   CHECK(error_of(R"({"mandatoryDenySearchDepth": 11})").find("mandatoryDenySearchDepth: must be an integer from 1 to 10") != std::string::npos);
   CHECK(error_of(R"({"mandatoryDenySearchDepth": "3"})").find("expected an integer") != std::string::npos);
   CHECK(error_of(R"({"bwrapPath": "bwrap"})").find("Binary path must be absolute") != std::string::npos);
-  CHECK(error_of(R"({"seccomp": {"argv0": "x"}})").find("requires seccompConfig.applyPath") != std::string::npos);
+  CHECK(error_of(R"({"seccomp": {"argv0": "x"}})").find("seccomp.argv0 requires seccomp.applyPath") != std::string::npos);
   CHECK(error_of(R"({"credentials": {"envVars": [{"name": "1BAD", "mode": "deny"}]}})").find("credentials.envVars[0].name") !=
         std::string::npos);
   CHECK(error_of(R"({"credentials": {"injectHosts": []}})").find("credentials: unknown key \"injectHosts\"") != std::string::npos);
   CHECK(error_of(R"({"credentials": {"envVars": [{"name": "T", "mode": "mask"}]}})").find("requires network.tlsTerminate") !=
         std::string::npos);
-  CHECK(error_of(R"({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "T", "mode": "mask", "extract": "abc"}]}})")
+  CHECK(error_of(R"j({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "T", "mode": "mask", "extract": "abc"}]}})j")
             .find("at least one capturing group") != std::string::npos);
   CHECK(error_of(R"({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "T", "mode": "mask", "injectHosts": ["x.com"]}]}})")
             .find("not covered by network.allowedDomains") != std::string::npos);
   CHECK(error_of(R"({"windows": {"sandboxUser": "a-very-long-windows-user-name"}})").find("at most 20") != std::string::npos);
+  // Counted as JavaScript counts: 11 "é" are 11 characters (22 bytes).
+  CHECK(error_of("{\"windows\": {\"sandboxUser\": \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}}") == "(accepted)");
+  CHECK(error_of(R"({"credentials": {"files": [{"path": "/data/*/", "mode": "deny"}]}})").find("ends in a separator") != std::string::npos);
+  CHECK(error_of(R"({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "K", "mode": "mask"}, {"name": "S", "mode": "deny"}],
+                     "awsPairs": [{"accessKeyIdVar": "K", "secretAccessKeyVar": "S"}]}})")
+            .find("must name a credentials.envVars entry with mode \"mask\"") != std::string::npos);
+  CHECK(error_of(R"({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "K", "mode": "mask"}, {"name": "S", "mode": "mask"}],
+                     "awsPairs": [{"accessKeyIdVar": "K", "secretAccessKeyVar": "S"}, {"accessKeyIdVar": "K", "secretAccessKeyVar": "S"}]}})")
+            .find("already part of another pair") != std::string::npos);
+  CHECK(error_of(R"({"network": {"allowedDomains": ["api.example.com"], "tlsTerminate": {"excludeDomains": ["api.example.com"]}},
+                     "credentials": {"envVars": [{"name": "K", "mode": "mask", "injectHosts": ["api.example.com"]}]}})")
+            .find("covered by network.tlsTerminate.excludeDomains") != std::string::npos);
+  // JavaScript regular expressions: lookbehind and named groups are fine.
+  CHECK(error_of(R"j({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "U", "mode": "mask", "extract": "(?<=password=)([^&]+)"}]}})j") ==
+        "(accepted)");
+  CHECK(error_of(R"j({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "U", "mode": "mask", "extract": "password=(?<pw>[^&]+)"}]}})j") ==
+        "(accepted)");
+  CHECK(error_of(R"j({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "U", "mode": "mask", "extract": "(?:a)[(]"}]}})j")
+            .find("at least one capturing group") != std::string::npos);
+  CHECK(error_of(R"j({"credentials": {"allowPlaintextInject": true, "envVars": [{"name": "U", "mode": "mask", "extract": "(a"}]}})j")
+            .find("unbalanced") != std::string::npos);
   CHECK(error_of(R"({"srt": {"backend": "Bad Name"}})").find("srt.backend") != std::string::npos);
   CHECK(error_of(R"({"network": {"filterRequest": "x"}})").find("library callback") != std::string::npos);
 }
@@ -124,6 +145,13 @@ TEST_CASE("settings: unknown keys are warnings naming the nearest known key") {
   CHECK(all.find("s.json: filesytem: unknown key, ignored (did you mean \"filesystem\"?)") != std::string::npos);
   CHECK(all.find("s.json: network.alowedDomains: unknown key, ignored (did you mean \"network.allowedDomains\"?)") != std::string::npos);
   CHECK(all.find("s.json: allowAllUnixSockets: unknown key") != std::string::npos);  // misplaced: it belongs in "network"
+}
+
+TEST_CASE("settings: unknown keys in credential entries are warnings, as in the reference") {
+  std::vector<std::string> w;
+  parse_settings(R"({"credentials": {"files": [{"path": "~/.netrc", "mode": "deny", "comment": "x"}]}})", "s.json", w);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].find("credentials.files[0].comment: unknown key") != std::string::npos);
 }
 
 TEST_CASE("settings: deniedDomainReasons keys that match no deny entry are reported") {

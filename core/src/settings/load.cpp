@@ -13,7 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <regex>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +38,13 @@ void read_domain_list(const Reader &r, std::vector<std::string> &out, bool deny_
 
 bool has_glob_chars(std::string_view s) { return s.find_first_of("*?[]") != std::string_view::npos; }
 
+// A deny glob that ends in "/" can match no path (the reference's rule).
+void check_deny_glob(const Reader &r, const std::string &path) {
+  if (has_glob_chars(path) && (path[0] == '/' || path[0] == '~') && path.size() > 1 && path.back() == '/')
+    r.fail(fmt::format("deny glob {} ends in a separator, so as a pattern it can match no path; write {}", util::quoted(path),
+                       util::quoted(path.substr(0, path.size() - 1))));
+}
+
 void read_path_list(const Reader &r, std::vector<PathEntry> &out, bool deny_list) {
   auto n = r.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -58,10 +65,7 @@ void read_path_list(const Reader &r, std::vector<PathEntry> &out, bool deny_list
       item.fail(fmt::format("expected a path, or {{ \"path\": \"<path>\", \"literal\": true }}; got {}", item.type_name()));
     }
     if (e.path.find('\0') != std::string::npos) item.fail("a path cannot contain a NUL character");
-    if (deny_list && !e.literal && has_glob_chars(e.path) && (e.path[0] == '/' || e.path[0] == '~') &&
-        e.path.size() > 1 && e.path.back() == '/')
-      item.fail(fmt::format("deny glob {} ends in a separator, so as a pattern it can match no path; write {}",
-                            util::quoted(e.path), util::quoted(e.path.substr(0, e.path.size() - 1))));
+    if (deny_list && !e.literal) check_deny_glob(item, e.path);
     out.push_back(std::move(e));
   }
 }
@@ -128,7 +132,7 @@ void read_network(const Reader &r, NetworkSettings &n) {
   }
   if (auto v = r.get("filterRequest")) v->fail("is a library callback (a function) and cannot be set in a settings file");
   if (auto v = r.get("allowPlaintextHeaderSet")) n.allowPlaintextHeaderSet = v->boolean();
-  if (auto v = r.get("stripResponseHeaders")) n.stripResponseHeaders = v->string_list();
+  if (auto v = r.get("stripResponseHeaders")) n.stripResponseHeaders = v->string_list(false);
   if (auto v = r.get("refuseOpaqueTunnels")) n.refuseOpaqueTunnels = v->boolean();
   if (auto v = r.get("requireHostMatch")) n.requireHostMatch = v->boolean();
   if (auto v = r.get("ambiguousRequestTarget")) {
@@ -145,7 +149,7 @@ void read_network(const Reader &r, NetworkSettings &n) {
     if (auto c = v->get("excludeDomains")) {
       read_domain_list(*c, t.excludeDomains, false);
     }
-    if (auto c = v->get("extraCaCertPaths")) t.extraCaCertPaths = c->string_list();
+    if (auto c = v->get("extraCaCertPaths")) t.extraCaCertPaths = c->string_list(false);
     if (auto c = v->get("maxTunnels")) t.maxTunnels = static_cast<int>(c->integer(1, 65536));
     if (auto c = v->get("handshakeTimeoutMs")) t.handshakeTimeoutMs = static_cast<int>(c->integer(100, 600000));
     n.tlsTerminate = std::move(t);
@@ -181,6 +185,37 @@ void read_filesystem(const Reader &r, FilesystemSettings &f) {
   if (auto v = r.get("allowGitConfig")) f.allowGitConfig = v->boolean();
 }
 
+// Counts the capturing groups of a JavaScript regular expression: "(" not
+// followed by "?", or followed by "?<name>". Returns why the text is not a
+// regular expression (unbalanced), or empty.
+std::string count_capturing_groups(std::string_view re, int &groups) {
+  int depth = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      in_class = c != ']';
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+    } else if (c == '(') {
+      ++depth;
+      bool lookbehind = re.substr(i + 1, 3) == "?<=" || re.substr(i + 1, 3) == "?<!";
+      if (i + 1 >= re.size() || re[i + 1] != '?' || (re.substr(i + 1, 2) == "?<" && !lookbehind)) ++groups;
+    } else if (c == ')') {
+      if (--depth < 0) return "unbalanced ')'";
+    }
+  }
+  if (in_class) return "unterminated character class '['";
+  if (depth != 0) return "unbalanced '('";
+  return {};
+}
+
 bool is_env_name(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
@@ -205,13 +240,13 @@ bool covered_by(const net::DomainPattern &p, const std::vector<net::DomainPatter
 void read_mask_options(const Reader &r, CredentialMaskOptions &m, const NetworkSettings &net) {
   if (auto v = r.get("extract")) {
     m.extract = v->non_empty_string();
-    try {
-      std::regex re(*m.extract, std::regex::ECMAScript);
-      if (re.mark_count() < 1)
-        v->fail("extract must contain at least one capturing group: the part to mask, e.g. \"password=([^&]+)\"");
-    } catch (const std::regex_error &e) {
-      v->fail(fmt::format("extract is not a valid regular expression: {}", e.what()));
-    }
+    // A JavaScript regular expression (the reference's dialect, lookbehind
+    // and named groups included): checked for balance and for a capturing
+    // group here; compiled when masking is enforced.
+    int groups = 0;
+    std::string why = count_capturing_groups(*m.extract, groups);
+    if (!why.empty()) v->fail(fmt::format("extract is not a valid regular expression: {}", why));
+    if (groups < 1) v->fail("extract must contain at least one capturing group: the part to mask, e.g. \"password=([^&]+)\"");
   }
   if (auto v = r.get("onExtractNoMatch")) {
     m.onExtractNoMatch = v->string();
@@ -247,6 +282,50 @@ void read_mask_options(const Reader &r, CredentialMaskOptions &m, const NetworkS
   }
 }
 
+// Each variable in at most one AWS pair, and only whole-value masked ones
+// (re-signing needs the real value of exactly that variable).
+void check_aws_pairs(const Reader &r, const CredentialsSettings &c) {
+  std::set<std::string> used;
+  for (std::size_t i = 0; i < c.awsPairs.size(); ++i) {
+    const auto &p = c.awsPairs[i];
+    std::vector<std::string> vars = {p.accessKeyIdVar, p.secretAccessKeyVar};
+    if (p.sessionTokenVar) vars.push_back(*p.sessionTokenVar);
+    auto item = r.get("awsPairs")->at(i);
+    for (const auto &v : vars) {
+      if (!used.insert(v).second) item.fail(fmt::format("{} is already part of another pair; each variable can be in one pair only", util::quoted(v)));
+      const CredentialEnvVar *entry = nullptr;
+      for (const auto &e : c.envVars)
+        if (e.name == v) entry = &e;
+      if (!entry || entry->mode != "mask" || entry->mask.extract || entry->mask.decode)
+        item.fail(fmt::format("{} must name a credentials.envVars entry with mode \"mask\" and neither extract nor decode", util::quoted(v)));
+    }
+  }
+}
+
+// An injectHosts entry that tlsTerminate.excludeDomains covers would never be
+// substituted (its traffic is not terminated).
+void check_inject_hosts_terminated(const Reader &r, const CredentialsSettings &c, const NetworkSettings &net) {
+  if (!net.tlsTerminate || net.tlsTerminate->excludeDomains.empty()) return;
+  std::vector<net::DomainPattern> excluded;
+  for (const auto &d : net.tlsTerminate->excludeDomains) {
+    std::string why;
+    if (auto p = net::parse_domain_pattern(d, false, why)) excluded.push_back(*p);
+  }
+  auto check = [&](const std::optional<std::vector<std::string>> &hosts, const Reader &where) {
+    if (!hosts) return;
+    for (std::size_t i = 0; i < hosts->size(); ++i) {
+      std::string why;
+      auto p = net::parse_domain_pattern((*hosts)[i], false, why);
+      if (p && covered_by(*p, excluded))
+        where.get("injectHosts")->at(i).fail(fmt::format(
+            "{} is covered by network.tlsTerminate.excludeDomains, so its traffic is never terminated and nothing would be injected",
+            util::quoted((*hosts)[i])));
+    }
+  };
+  for (std::size_t i = 0; i < c.files.size(); ++i) check(c.files[i].mask.injectHosts, r.get("files")->at(i));
+  for (std::size_t i = 0; i < c.envVars.size(); ++i) check(c.envVars[i].mask.injectHosts, r.get("envVars")->at(i));
+}
+
 void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSettings &net) {
   r.expect_keys({"files", "envVars", "allowPlaintextInject", "awsPairs", "sigv4"}, /*strict=*/true);
   if (auto v = r.get("allowPlaintextInject")) c.allowPlaintextInject = v->boolean();
@@ -254,8 +333,7 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
   if (auto v = r.get("files")) {
     for (std::size_t i = 0, n = v->size(); i < n; ++i) {
       auto item = v->at(i);
-      item.expect_keys({"path", "mode", "extract", "onExtractNoMatch", "decode", "maskClaims", "maskDuplicates", "injectHosts"},
-                       /*strict=*/true);
+      item.expect_keys({"path", "mode", "extract", "onExtractNoMatch", "decode", "maskClaims", "maskDuplicates", "injectHosts"});
       CredentialFile f;
       auto p = item.get("path");
       auto m = item.get("mode");
@@ -264,6 +342,7 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
       f.mode = m->string();
       if (f.mode != "deny" && f.mode != "mask") m->fail(fmt::format("{} is not one of \"deny\", \"mask\"", util::quoted(f.mode)));
       if (f.mode == "mask" && f.path.back() == '/') p->fail("a masked file must be a file, not a directory (remove the trailing '/')");
+      if (f.mode == "deny") check_deny_glob(*p, f.path);
       read_mask_options(item, f.mask, net);
       if (auto d = item.get("maskDuplicates")) f.maskDuplicates = d->boolean();
       any_mask = any_mask || f.mode == "mask";
@@ -273,7 +352,7 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
   if (auto v = r.get("envVars")) {
     for (std::size_t i = 0, n = v->size(); i < n; ++i) {
       auto item = v->at(i);
-      item.expect_keys({"name", "mode", "extract", "onExtractNoMatch", "decode", "maskClaims", "injectHosts"}, /*strict=*/true);
+      item.expect_keys({"name", "mode", "extract", "onExtractNoMatch", "decode", "maskClaims", "injectHosts"});
       CredentialEnvVar e;
       auto nm = item.get("name");
       auto m = item.get("mode");
@@ -316,9 +395,22 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
     if (auto p = v->get("sigv4a")) s.sigv4a = policy(*p);
     c.sigv4 = s;
   }
+  check_aws_pairs(r, c);
+  check_inject_hosts_terminated(r, c, net);
   if (any_mask && !net.tlsTerminate && !c.allowPlaintextInject)
     r.fail("Credential masking requires network.tlsTerminate so substitution runs only over a verified TLS connection; "
            "set credentials.allowPlaintextInject to accept substitution on plain HTTP");
+}
+
+// Length as JavaScript (and Windows) count it: UTF-16 code units.
+std::size_t utf16_length(std::string_view s) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    n += c >= 0xF0 ? 2 : 1;            // 4-byte sequences are surrogate pairs
+  }
+  return n;
 }
 
 bool is_uuid(std::string_view s) {
@@ -338,7 +430,7 @@ void read_windows(const Reader &r, WindowsSettings &w) {
   }
   if (auto v = r.get("sandboxUser")) {
     w.sandboxUser = v->non_empty_string();
-    if (w.sandboxUser.size() > 20) v->fail("Windows user names are at most 20 characters");
+    if (utf16_length(w.sandboxUser) > 20) v->fail("Windows user names are at most 20 characters");
   }
   for (auto key : {"sublayerGuid", "wfpSublayerGuid"}) {
     if (auto v = r.get(key)) {
@@ -370,7 +462,7 @@ bool is_plugin_name(std::string_view s) {
 
 Settings parse_root(const Reader &r) {
   Settings s;
-  if (!r.is_object()) r.fail(fmt::format("expected a JSON object with \"network\" and \"filesystem\", got {}", r.type_name()));
+  if (!r.is_object()) r.fail(fmt::format("expected a JSON object such as {{\"filesystem\": {{\"allowWrite\": [\".\"]}}}}, got {}", r.type_name()));
   r.expect_keys({"$schema", "network", "filesystem", "credentials", "ignoreViolations", "enableWeakerNestedSandbox",
                  "allowNestedUserNamespaces", "enableWeakerNetworkIsolation", "allowAppleEvents", "allowPty", "ripgrep",
                  "mandatoryDenySearchDepth", "seccomp", "bwrapPath", "socatPath", "javaAgentJarPath", "git", "windows", "srt"});
@@ -384,7 +476,7 @@ Settings parse_root(const Reader &r) {
   }
   if (auto v = r.get("ignoreViolations")) {
     if (!v->is_object()) v->fail(fmt::format("expected an object mapping a command substring (or \"*\") to a list of patterns, got {}", v->type_name()));
-    for (const auto &kv : v->value().get_object()) s.ignoreViolations[std::string(kv.key())] = v->get(kv.key())->string_list();
+    for (const auto &kv : v->value().get_object()) s.ignoreViolations[std::string(kv.key())] = v->get(kv.key())->string_list(false);
   }
   if (auto v = r.get("enableWeakerNestedSandbox")) s.enableWeakerNestedSandbox = v->boolean();
   if (auto v = r.get("allowNestedUserNamespaces")) s.allowNestedUserNamespaces = v->boolean();
@@ -406,7 +498,7 @@ Settings parse_root(const Reader &r) {
     SeccompSettings sc;
     if (auto c = v->get("applyPath")) sc.applyPath = c->non_empty_string();
     if (auto c = v->get("argv0")) sc.argv0 = c->non_empty_string();
-    if (sc.argv0 && !sc.applyPath) v->fail("seccompConfig.argv0 requires seccompConfig.applyPath");
+    if (sc.argv0 && !sc.applyPath) v->fail("seccomp.argv0 requires seccomp.applyPath");
     s.seccomp = std::move(sc);
   }
   if (auto v = r.get("bwrapPath")) read_absolute_path(*v, s.bwrapPath);

@@ -17,6 +17,7 @@ scenario=$2
 here=$(cd "$(dirname "$0")" && pwd)
 : "${SRT_BUILD_DIR:?run through meson test}"
 : "${SRT_TOOLS_DIR:?run through meson test}"
+# (SRT_BUILD_DIR/tests/plugins holds the broken plugins for `srt backends`.)
 test_user=srt-test
 
 skip() {
@@ -73,13 +74,20 @@ chmod 755 "$scratch"
 cleanup() { rm -rf "$scratch"; }
 trap cleanup EXIT
 
-export SRT="$srt" SCRATCH="$scratch" TOOLS="$SRT_TOOLS_DIR" SCENARIO="$scenario" MODE="$mode"
+# Test helpers and deliberately broken plugins, copied where the test user
+# can reach them (the build tree may sit in a directory it cannot enter).
+mkdir -p "$scratch/tools" "$scratch/test-plugins"
+cp "$SRT_TOOLS_DIR/tcp-listen" "$scratch/tools/"
+cp "$SRT_BUILD_DIR"/tests/plugins/*.so "$scratch/test-plugins/"
+chmod -R a+rX "$scratch/tools" "$scratch/test-plugins"
+
+export SRT="$srt" SCRATCH="$scratch" TOOLS="$scratch/tools" TEST_PLUGINS="$scratch/test-plugins" SCENARIO="$scenario" MODE="$mode"
 if [[ $mode == user ]]; then
   chown "$test_user:" "$scratch"
   user_home=$(getent passwd "$test_user" | cut -d: -f6)
   setpriv --reuid="$test_user" --regid="$test_user" --init-groups \
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$user_home" USER="$test_user" LANG=C.UTF-8 \
-    SRT="$SRT" SCRATCH="$SCRATCH" TOOLS="$TOOLS" SCENARIO="$SCENARIO" MODE="$MODE" CI="${CI:-}" \
+    SRT="$SRT" SCRATCH="$SCRATCH" TOOLS="$TOOLS" TEST_PLUGINS="$TEST_PLUGINS" SCENARIO="$SCENARIO" MODE="$MODE" CI="${CI:-}" \
     bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
 else
   bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"

@@ -401,8 +401,29 @@ scenario_backends_list() {
   expect_status 0
   expect_in "$OUT" "backend   bwrap"
   expect_in "$OUT" "usable here"
-  run_srt --plugin-dir "$SCRATCH" -d backends
-  expect_in "$ERR" "plugin directory $SCRATCH"
+  # Broken plugins next to a good one: one line each, naming the file and the
+  # reason; bwrap still loads and works.
+  run_srt --plugin-dir "$TEST_PLUGINS" backends
+  expect_status 0
+  expect_in "$OUT" "$TEST_PLUGINS/test-not-a-library.so"
+  expect_in "$OUT" "not a shared library"
+  expect_in "$OUT" "does not export srt_plugin_entry_v1"
+  expect_in "$OUT" "built for plugin ABI 2.0"
+  expect_in "$OUT" "built for another plugin ABI (exports srt_plugin_entry_v2)"
+  expect_in "$OUT" "needs /dev/test-device"
+  expect_in "$OUT" "constructor failed on purpose"
+  expect_in "$OUT" "already provided by $TEST_PLUGINS/test-good.so"
+  expect_in "$OUT" "not usable here: test plugin: never usable"
+  expect_in "$OUT" "backend   bwrap"
+  [[ $(grep -c "test-no-entry.so" <<<"$ERR") == 1 ]] || fail "expected one warning line for test-no-entry.so: $ERR"
+  run_srt --plugin-dir "$TEST_PLUGINS" -- sh -c 'echo still-runs'
+  expect_status 0
+  expect_in "$OUT" still-runs
+  run_srt --plugin-dir "$TEST_PLUGINS" --backend test-good -- true
+  expect_status 125
+  expect_in "$ERR" 'backend "test-good" is not usable here: test plugin: never usable'
+  SRT_PLUGIN_PATH="$TEST_PLUGINS" run_srt -d backends
+  expect_in "$ERR" "plugin directory $TEST_PLUGINS"
 }
 
 scenario_explain() {

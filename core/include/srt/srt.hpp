@@ -43,6 +43,7 @@ struct Options {
   std::string backend;                   // empty: settings' srt.backend ("auto" by default)
   std::vector<std::string> plugin_dirs;  // searched before SRT_PLUGIN_PATH and srt's own
   std::string cwd;                       // the command's working directory; empty: the current one
+  std::string enter_path;                // srt-enter; empty: srt's own (install or build tree)
   LogFn log;                             // warnings; debug lines too when `debug`
   bool debug = false;
 };

@@ -95,6 +95,7 @@ struct Sandbox::Impl {
 
   void load_plugins() {
     locations = runtime::locate(options.plugin_dirs);
+    if (!options.enter_path.empty()) locations.enter = options.enter_path;
     log(LogLevel::debug, fmt::format("srt {} at {} ({})", SRT_VERSION, locations.executable,
                                      locations.build_tree ? "build tree" : "installed"));
     registry = std::make_unique<plugin::Registry>([this](int level, const std::string &msg) {

@@ -86,7 +86,7 @@ run_tests() {
   local opts=()
   if [[ $flavour == --asan ]]; then
     dir=build-asan
-    opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
+    opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug -Dstatic_runtime=false)
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   fi
   build "$dir" "${opts[@]}"

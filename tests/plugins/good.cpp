@@ -1,5 +1,6 @@
 // A well-formed backend that is never usable: proves loading works and that
-// an unusable backend is reported, not used.
+// an unusable backend is reported, not used. Built twice (test-good2) to
+// check that a second plugin with the same name is reported, not used.
 #include <srt/plugin.hpp>
 
 namespace {
@@ -16,4 +17,8 @@ class Good : public srt::sdk::Backend {
 };
 }  // namespace
 
+#ifdef SRT_TEST_SECOND_COPY
+SRT_BACKEND_PLUGIN(Good, "test-good", "1.0", "same name, second file")
+#else
 SRT_BACKEND_PLUGIN(Good, "test-good", "1.0", "test plugin that loads")
+#endif

@@ -48,18 +48,35 @@ struct LaunchPlan {
   std::vector<File> files;
 };
 
+namespace launch_detail {
+
+inline boost::json::array ints_to_json(const std::vector<int> &v) {
+  boost::json::array a;
+  for (int x : v) a.emplace_back(x);
+  return a;
+}
+
+inline std::vector<int> opt_ints(const boost::json::object &o, std::string_view key, const std::string &where) {
+  std::vector<int> out;
+  auto it = o.find(key);
+  if (it == o.end()) return out;
+  std::string w = where + "." + std::string(key);
+  const auto &a = ir::json_detail::as_array(it->value(), w);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    out.push_back(static_cast<int>(ir::json_detail::as_int(a[i], w + "[" + std::to_string(i) + "]")));
+  return out;
+}
+
+}  // namespace launch_detail
+
 inline boost::json::value to_json(const LaunchRequest &r) {
   boost::json::object o;
   o["enter_argv"] = ir::json_detail::strings_to_json(r.enter_argv);
   o["enter_host_path"] = r.enter_host_path;
   o["enter_sandbox_path"] = r.enter_sandbox_path;
   o["env"] = ir::json_detail::strings_to_json(r.env);
-  boost::json::array fds;
-  for (int fd : r.inherited_fds) fds.emplace_back(fd);
-  o["inherited_fds"] = std::move(fds);
-  boost::json::array plan_fds;
-  for (int fd : r.plan_fds) plan_fds.emplace_back(fd);
-  o["plan_fds"] = std::move(plan_fds);
+  o["inherited_fds"] = launch_detail::ints_to_json(r.inherited_fds);
+  o["plan_fds"] = launch_detail::ints_to_json(r.plan_fds);
   o["is_root"] = r.is_root;
   return o;
 }
@@ -72,16 +89,8 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
   r.enter_host_path = as_string(field(o, "enter_host_path", "request"), "request.enter_host_path");
   r.enter_sandbox_path = as_string(field(o, "enter_sandbox_path", "request"), "request.enter_sandbox_path");
   r.env = strings_from_json(field(o, "env", "request"), "request.env");
-  if (auto it = o.find("inherited_fds"); it != o.end()) {
-    const auto &a = as_array(it->value(), "request.inherited_fds");
-    for (std::size_t i = 0; i < a.size(); ++i)
-      r.inherited_fds.push_back(static_cast<int>(as_int(a[i], "request.inherited_fds[" + std::to_string(i) + "]")));
-  }
-  if (auto it = o.find("plan_fds"); it != o.end()) {
-    const auto &a = as_array(it->value(), "request.plan_fds");
-    for (std::size_t i = 0; i < a.size(); ++i)
-      r.plan_fds.push_back(static_cast<int>(as_int(a[i], "request.plan_fds[" + std::to_string(i) + "]")));
-  }
+  r.inherited_fds = launch_detail::opt_ints(o, "inherited_fds", "request");
+  r.plan_fds = launch_detail::opt_ints(o, "plan_fds", "request");
   r.is_root = opt_bool(o, "is_root", "request");
   if (r.enter_argv.empty()) throw ir::JsonError("request.enter_argv: must not be empty");
   return r;

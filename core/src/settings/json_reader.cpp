@@ -72,6 +72,16 @@ std::vector<std::string> Reader::string_list(bool non_empty_items) const {
   return out;
 }
 
+std::string Reader::one_of(std::initializer_list<std::string_view> allowed) const {
+  auto s = string();
+  std::string list;
+  for (auto a : allowed) {
+    if (s == a) return s;
+    list += (list.empty() ? "" : ", ") + util::quoted(a);
+  }
+  fail(fmt::format("{} is not one of {}", util::quoted(s), list));
+}
+
 const boost::json::object &Reader::object() const {
   if (!v_.is_object()) fail(fmt::format("expected an object, got {}", type_name()));
   return v_.get_object();

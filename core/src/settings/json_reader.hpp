@@ -43,6 +43,8 @@ class Reader {
   bool boolean() const;
   std::int64_t integer(std::int64_t min, std::int64_t max) const;
   std::vector<std::string> string_list(bool non_empty_items = true) const;
+  // A string that must be one of `allowed`.
+  std::string one_of(std::initializer_list<std::string_view> allowed) const;
 
   // Object access. `keys` lists every key this object may hold; any other key
   // is a warning (or an error when `strict`) naming the nearest known key.

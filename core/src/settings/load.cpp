@@ -135,11 +135,7 @@ void read_network(const Reader &r, NetworkSettings &n) {
   if (auto v = r.get("stripResponseHeaders")) n.stripResponseHeaders = v->string_list(false);
   if (auto v = r.get("refuseOpaqueTunnels")) n.refuseOpaqueTunnels = v->boolean();
   if (auto v = r.get("requireHostMatch")) n.requireHostMatch = v->boolean();
-  if (auto v = r.get("ambiguousRequestTarget")) {
-    n.ambiguousRequestTarget = v->string();
-    if (n.ambiguousRequestTarget != "refuse" && n.ambiguousRequestTarget != "asSpelled" && n.ambiguousRequestTarget != "normalize")
-      v->fail(fmt::format("{} is not one of \"refuse\", \"asSpelled\", \"normalize\"", util::quoted(n.ambiguousRequestTarget)));
-  }
+  if (auto v = r.get("ambiguousRequestTarget")) n.ambiguousRequestTarget = v->one_of({"refuse", "asSpelled", "normalize"});
   if (auto v = r.get("tlsTerminate")) {
     v->expect_keys({"caCertPath", "caKeyPath", "excludeDomains", "extraCaCertPaths", "maxTunnels", "handshakeTimeoutMs"});
     TlsTerminateSettings t;
@@ -248,11 +244,7 @@ void read_mask_options(const Reader &r, CredentialMaskOptions &m, const NetworkS
     if (!why.empty()) v->fail(fmt::format("extract is not a valid regular expression: {}", why));
     if (groups < 1) v->fail("extract must contain at least one capturing group: the part to mask, e.g. \"password=([^&]+)\"");
   }
-  if (auto v = r.get("onExtractNoMatch")) {
-    m.onExtractNoMatch = v->string();
-    if (m.onExtractNoMatch != "warn" && m.onExtractNoMatch != "deny" && m.onExtractNoMatch != "error")
-      v->fail(fmt::format("{} is not one of \"warn\", \"deny\", \"error\"", util::quoted(m.onExtractNoMatch)));
-  }
+  if (auto v = r.get("onExtractNoMatch")) m.onExtractNoMatch = v->one_of({"warn", "deny", "error"});
   if (auto v = r.get("decode")) {
     m.decode = v->string();
     if (*m.decode != "jwt") v->fail(fmt::format("{} is not a supported decoding (only \"jwt\")", util::quoted(*m.decode)));
@@ -339,8 +331,7 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
       auto m = item.get("mode");
       if (!p || !m) item.fail("needs \"path\" and \"mode\"");
       f.path = p->non_empty_string();
-      f.mode = m->string();
-      if (f.mode != "deny" && f.mode != "mask") m->fail(fmt::format("{} is not one of \"deny\", \"mask\"", util::quoted(f.mode)));
+      f.mode = m->one_of({"deny", "mask"});
       if (f.mode == "mask" && f.path.back() == '/') p->fail("a masked file must be a file, not a directory (remove the trailing '/')");
       if (f.mode == "deny") check_deny_glob(*p, f.path);
       read_mask_options(item, f.mask, net);
@@ -361,8 +352,7 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
       if (!is_env_name(e.name))
         nm->fail(fmt::format("{} is not an environment variable name (letters, digits and '_', not starting with a digit)",
                              util::quoted(e.name)));
-      e.mode = m->string();
-      if (e.mode != "deny" && e.mode != "mask") m->fail(fmt::format("{} is not one of \"deny\", \"mask\"", util::quoted(e.mode)));
+      e.mode = m->one_of({"deny", "mask"});
       read_mask_options(item, e.mask, net);
       any_mask = any_mask || e.mode == "mask";
       c.envVars.push_back(std::move(e));
@@ -385,14 +375,9 @@ void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSett
   if (auto v = r.get("sigv4")) {
     v->expect_keys({"streaming", "presigned", "sigv4a"}, /*strict=*/true);
     Sigv4Settings s;
-    auto policy = [](const Reader &p) {
-      auto x = p.string();
-      if (x != "deny" && x != "passthrough") p.fail(fmt::format("{} is not one of \"deny\", \"passthrough\"", util::quoted(x)));
-      return x;
-    };
-    if (auto p = v->get("streaming")) s.streaming = policy(*p);
-    if (auto p = v->get("presigned")) s.presigned = policy(*p);
-    if (auto p = v->get("sigv4a")) s.sigv4a = policy(*p);
+    if (auto p = v->get("streaming")) s.streaming = p->one_of({"deny", "passthrough"});
+    if (auto p = v->get("presigned")) s.presigned = p->one_of({"deny", "passthrough"});
+    if (auto p = v->get("sigv4a")) s.sigv4a = p->one_of({"deny", "passthrough"});
     c.sigv4 = s;
   }
   check_aws_pairs(r, c);
@@ -424,10 +409,7 @@ bool is_uuid(std::string_view s) {
 
 void read_windows(const Reader &r, WindowsSettings &w) {
   r.expect_keys({"backend", "sandboxUser", "sublayerGuid", "wfpSublayerGuid", "proxyPortRange", "srtWin"});
-  if (auto v = r.get("backend")) {
-    w.backend = v->string();
-    if (w.backend != "srt-win" && w.backend != "mxc") v->fail(fmt::format("{} is not one of \"srt-win\", \"mxc\"", util::quoted(w.backend)));
-  }
+  if (auto v = r.get("backend")) w.backend = v->one_of({"srt-win", "mxc"});
   if (auto v = r.get("sandboxUser")) {
     w.sandboxUser = v->non_empty_string();
     if (utf16_length(w.sandboxUser) > 20) v->fail("Windows user names are at most 20 characters");

@@ -147,6 +147,17 @@ scenario_fs_symlinked_write_root() {
   expect_in "$ERR" "leads through a symlink"
 }
 
+scenario_runtime_dir_hidden() {
+  # srt's locks and placeholder manifests are not visible to the command, so
+  # it cannot hold srt's locks or read what other sessions protect.
+  settings <<<'{"filesystem": {"allowWrite": ["."]}}'
+  with_settings -- sh -c 'find "$TMPDIR/../run" -mindepth 1 | sed "s|.*/run/|run/|"; flock -n "$TMPDIR/../run/lock" true && echo got-lock; true'
+  expect_status 0
+  expect_not_in "$OUT" got-lock
+  expect_not_in "$OUT" placeholders.jsonl
+  expect_not_in "$OUT" /lock
+}
+
 scenario_fs_tmpdir() {
   run_srt -- sh -c 'test -d "$TMPDIR" && test -w "$TMPDIR" && f=$(mktemp) && echo hi > "$f" && cat "$f"'
   expect_status 0

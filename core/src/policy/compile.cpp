@@ -159,6 +159,8 @@ class Compiler {
       }
     }
     add_path(c_.tmpdir, kAllowWrite, "default: TMPDIR, srt's private temporary directory", true);
+    if (!c_.runtime_dir.empty())
+      add_path(c_.runtime_dir, kDenyRead, "default: srt's runtime directory (its locks and placeholder manifests)", true);
     out_.filesystem.path_rules.push_back({ir::Op::write, ir::Effect::allow, c_.tmpdir, false, "default: TMPDIR"});
     std::string npm_logs = join_path(c_.home, ".npm/_logs");
     struct stat st{};

@@ -17,6 +17,9 @@ struct CompileContext {
   // The command's TMPDIR: srt's private directory, created by the runtime
   // before launch (treated as an existing directory here).
   std::string tmpdir;
+  // srt's runtime directory (session locks and placeholder manifests):
+  // hidden from the sandbox, so that a command cannot hold srt's locks.
+  std::string runtime_dir;
   // The caller's environment (for GIT_CONFIG_COUNT continuation).
   std::function<const char *(const char *)> getenv;
   // Receives one line per decision when debugging; may be empty.

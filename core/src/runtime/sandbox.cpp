@@ -110,13 +110,14 @@ struct Sandbox::Impl {
 
   std::string cwd() const { return options.cwd.empty() ? current_dir() : options.cwd; }
 
-  ir::Policy compile(const std::string &tmpdir) const {
+  ir::Policy compile(const runtime::Dirs &dirs) const {
     policy::CompileContext ctx;
     std::string dir = cwd();
     auto r = policy::resolve(policy::normalize(dir));
     ctx.cwd = r.exists ? r.real : dir;
     ctx.home = home_dir();
-    ctx.tmpdir = tmpdir;
+    ctx.tmpdir = dirs.tmpdir;
+    ctx.runtime_dir = dirs.base;
     ctx.getenv = [](const char *name) { return std::getenv(name); };
     if (options.debug) ctx.debug = [this](const std::string &line) { log(LogLevel::debug, line); };
     return policy::compile_policy(settings, ctx);
@@ -214,7 +215,7 @@ ir::Policy Sandbox::compile() const {
   struct stat st{};
   if (::lstat((dirs.base + "/sessions").c_str(), &st) == 0)
     runtime::clean_stale_sessions(dirs, [this](const std::string &m) { impl_->log(LogLevel::debug, m); });
-  return impl_->compile(dirs.tmpdir);
+  return impl_->compile(dirs);
 }
 
 std::vector<PluginStatus> Sandbox::plugins() const {
@@ -422,7 +423,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // The session first: it removes what a killed srt left behind, before the
   // compiler looks at the disk.
   state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
-  ir::Policy policy = impl.compile(dirs.tmpdir);
+  ir::Policy policy = impl.compile(dirs);
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
   std::string policy_json = boost::json::serialize(ir::to_json(policy));
   auto [backend_name, probe] = impl.choose(policy_json);

@@ -31,8 +31,10 @@ struct CompileContext {
 // directory the policy hides, ...).
 ir::Policy compile_policy(const Settings &settings, const CompileContext &context);
 
-// The accepted-but-not-enforced report for a settings value (part of
-// compile_policy's output; exposed for tests).
-std::vector<ir::Note> settings_notes(const Settings &settings);
+// The stages of compile_policy, one file each.
+void compile_network_rules(const Settings &settings, ir::Policy &out);        // network_rules.cpp
+void compile_environment(const Settings &settings, const CompileContext &context, ir::Policy &out);  // environment.cpp
+void compile_filesystem(const Settings &settings, const CompileContext &context, ir::Policy &out);   // filesystem.cpp
+std::vector<ir::Note> settings_notes(const Settings &settings);               // notes.cpp: accepted, not enforced
 
 }  // namespace srt::policy

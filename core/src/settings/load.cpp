@@ -4,6 +4,7 @@
 
 #include "net/address.hpp"
 #include "net/domain_pattern.hpp"
+#include "settings/common.hpp"
 #include "settings/json_reader.hpp"
 #include "util/strings.hpp"
 
@@ -21,29 +22,12 @@ namespace srt {
 
 using settings_detail::ParseContext;
 using settings_detail::Reader;
+using namespace settings_detail;
 
 namespace {
 
 // A settings file larger than this is certainly not a settings file.
 constexpr std::size_t kMaxSettingsFileBytes = 16 * 1024 * 1024;
-
-void read_domain_list(const Reader &r, std::vector<std::string> &out, bool deny_list) {
-  out = r.string_list();
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    std::string why;
-    if (!net::parse_domain_pattern(out[i], deny_list, why))
-      r.at(i).fail(fmt::format("{} is not a valid domain pattern: {}", util::quoted(out[i]), why));
-  }
-}
-
-bool has_glob_chars(std::string_view s) { return s.find_first_of("*?[]") != std::string_view::npos; }
-
-// A deny glob that ends in "/" can match no path (the reference's rule).
-void check_deny_glob(const Reader &r, const std::string &path) {
-  if (has_glob_chars(path) && (path[0] == '/' || path[0] == '~') && path.size() > 1 && path.back() == '/')
-    r.fail(fmt::format("deny glob {} ends in a separator, so as a pattern it can match no path; write {}", util::quoted(path),
-                       util::quoted(path.substr(0, path.size() - 1))));
-}
 
 void read_path_list(const Reader &r, std::vector<PathEntry> &out, bool deny_list) {
   auto n = r.size();
@@ -70,105 +54,10 @@ void read_path_list(const Reader &r, std::vector<PathEntry> &out, bool deny_list
   }
 }
 
-std::optional<std::uint16_t> read_port(const Reader &r) { return static_cast<std::uint16_t>(r.integer(1, 65535)); }
-
 void read_absolute_path(const Reader &r, std::optional<std::string> &out) {
   auto s = r.non_empty_string();
   if (s[0] != '/') r.fail(fmt::format("{}: Binary path must be absolute", util::quoted(s)));
   out = s;
-}
-
-void read_network(const Reader &r, NetworkSettings &n) {
-  r.expect_keys({"allowedDomains", "deniedDomains", "deniedDomainReasons", "strictAllowlist", "deniedResolvedAddresses",
-                 "allowUnixSockets", "allowAllUnixSockets", "allowLocalBinding", "allowMachLookup", "httpProxyPort",
-                 "socksProxyPort", "mitmProxy", "filterRequest", "allowPlaintextHeaderSet", "stripResponseHeaders",
-                 "refuseOpaqueTunnels", "requireHostMatch", "ambiguousRequestTarget", "tlsTerminate", "parentProxy"});
-  if (auto v = r.get("allowedDomains")) read_domain_list(*v, n.allowedDomains, false);
-  if (auto v = r.get("deniedDomains")) read_domain_list(*v, n.deniedDomains, true);
-  if (auto v = r.get("deniedDomainReasons")) {
-    if (!v->is_object()) v->fail(fmt::format("expected an object mapping a deniedDomains entry to a reason, got {}", v->type_name()));
-    for (const auto &kv : v->value().get_object()) {
-      auto item = *v->get(kv.key());
-      std::string key(kv.key());
-      n.deniedDomainReasons[key] = item.non_empty_string();
-      bool listed = false;
-      for (const auto &d : n.deniedDomains) listed = listed || d == key;
-      if (!listed) item.warn(fmt::format("{} is not an entry of network.deniedDomains, so this reason is never used", util::quoted(key)));
-    }
-  }
-  if (auto v = r.get("strictAllowlist")) n.strictAllowlist = v->boolean();
-  if (auto v = r.get("deniedResolvedAddresses")) {
-    n.deniedResolvedAddresses = v->string_list();
-    for (std::size_t i = 0; i < n.deniedResolvedAddresses.size(); ++i)
-      if (!net::parse_cidr(n.deniedResolvedAddresses[i]))
-        v->at(i).fail(fmt::format("{}: Invalid IP address or CIDR range. Write e.g. \"10.0.0.0/8\", \"192.0.2.7\" or \"fd00::/8\" (IPv6 without brackets)",
-                                  util::quoted(n.deniedResolvedAddresses[i])));
-  }
-  if (auto v = r.get("allowUnixSockets")) n.allowUnixSockets = v->string_list();
-  if (auto v = r.get("allowAllUnixSockets")) n.allowAllUnixSockets = v->boolean();
-  if (auto v = r.get("allowLocalBinding")) n.allowLocalBinding = v->boolean();
-  if (auto v = r.get("allowMachLookup")) {
-    n.allowMachLookup = v->string_list();
-    for (std::size_t i = 0; i < n.allowMachLookup.size(); ++i) {
-      const auto &s = n.allowMachLookup[i];
-      auto star = s.find('*');
-      if (star != std::string::npos && (star != s.size() - 1 || s.size() == 1))
-        v->at(i).fail(fmt::format("{}: Wildcards are only allowed as a single trailing \"*\" after a prefix, e.g. \"com.apple.coreservices.*\"",
-                                  util::quoted(s)));
-    }
-  }
-  if (auto v = r.get("httpProxyPort")) n.httpProxyPort = read_port(*v);
-  if (auto v = r.get("socksProxyPort")) n.socksProxyPort = read_port(*v);
-  if (auto v = r.get("mitmProxy")) {
-    v->expect_keys({"socketPath", "domains"});
-    MitmProxySettings m;
-    auto sp = v->get("socketPath");
-    auto dom = v->get("domains");
-    if (!sp || !dom) v->fail("needs both \"socketPath\" and \"domains\"");
-    m.socketPath = sp->non_empty_string();
-    read_domain_list(*dom, m.domains, false);
-    if (m.domains.empty()) dom->fail("must list at least one domain pattern");
-    n.mitmProxy = std::move(m);
-  }
-  if (auto v = r.get("filterRequest")) v->fail("is a library callback (a function) and cannot be set in a settings file");
-  if (auto v = r.get("allowPlaintextHeaderSet")) n.allowPlaintextHeaderSet = v->boolean();
-  if (auto v = r.get("stripResponseHeaders")) n.stripResponseHeaders = v->string_list(false);
-  if (auto v = r.get("refuseOpaqueTunnels")) n.refuseOpaqueTunnels = v->boolean();
-  if (auto v = r.get("requireHostMatch")) n.requireHostMatch = v->boolean();
-  if (auto v = r.get("ambiguousRequestTarget")) n.ambiguousRequestTarget = v->one_of({"refuse", "asSpelled", "normalize"});
-  if (auto v = r.get("tlsTerminate")) {
-    v->expect_keys({"caCertPath", "caKeyPath", "excludeDomains", "extraCaCertPaths", "maxTunnels", "handshakeTimeoutMs"});
-    TlsTerminateSettings t;
-    if (auto c = v->get("caCertPath")) t.caCertPath = c->non_empty_string();
-    if (auto c = v->get("caKeyPath")) t.caKeyPath = c->non_empty_string();
-    if (t.caCertPath.has_value() != t.caKeyPath.has_value()) v->fail("caCertPath and caKeyPath must be provided together");
-    if (auto c = v->get("excludeDomains")) {
-      read_domain_list(*c, t.excludeDomains, false);
-    }
-    if (auto c = v->get("extraCaCertPaths")) t.extraCaCertPaths = c->string_list(false);
-    if (auto c = v->get("maxTunnels")) t.maxTunnels = static_cast<int>(c->integer(1, 65536));
-    if (auto c = v->get("handshakeTimeoutMs")) t.handshakeTimeoutMs = static_cast<int>(c->integer(100, 600000));
-    n.tlsTerminate = std::move(t);
-  }
-  if (auto v = r.get("parentProxy")) {
-    v->expect_keys({"http", "https", "noProxy"});
-    ParentProxySettings p;
-    auto url = [](const Reader &u) {
-      auto s = u.non_empty_string();
-      auto scheme_end = s.find("://");
-      if (scheme_end != std::string::npos) {
-        auto scheme = util::to_lower(s.substr(0, scheme_end));
-        if (scheme != "http" && scheme != "https")
-          u.fail(fmt::format("{}: only http:// and https:// proxy URLs are supported", util::quoted(s)));
-      }
-      return s;
-    };
-    if (auto c = v->get("http")) p.http = url(*c);
-    if (auto c = v->get("https")) p.https = url(*c);
-    if (auto c = v->get("noProxy")) p.noProxy = c->string();
-    n.parentProxy = std::move(p);
-  }
-  if (n.tlsTerminate && n.mitmProxy) r.fail("network.tlsTerminate and network.mitmProxy are mutually exclusive");
 }
 
 void read_filesystem(const Reader &r, FilesystemSettings &f) {
@@ -179,212 +68,6 @@ void read_filesystem(const Reader &r, FilesystemSettings &f) {
   if (auto v = r.get("allowWrite")) read_path_list(*v, f.allowWrite, false);
   if (auto v = r.get("denyWrite")) read_path_list(*v, f.denyWrite, true);
   if (auto v = r.get("allowGitConfig")) f.allowGitConfig = v->boolean();
-}
-
-// Counts the capturing groups of a JavaScript regular expression: "(" not
-// followed by "?", or followed by "?<name>". Returns why the text is not a
-// regular expression (unbalanced), or empty.
-std::string count_capturing_groups(std::string_view re, int &groups) {
-  int depth = 0;
-  bool in_class = false;
-  for (std::size_t i = 0; i < re.size(); ++i) {
-    char c = re[i];
-    if (c == '\\') {
-      ++i;
-      continue;
-    }
-    if (in_class) {
-      in_class = c != ']';
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-    } else if (c == '(') {
-      ++depth;
-      bool lookbehind = re.substr(i + 1, 3) == "?<=" || re.substr(i + 1, 3) == "?<!";
-      if (i + 1 >= re.size() || re[i + 1] != '?' || (re.substr(i + 1, 2) == "?<" && !lookbehind)) ++groups;
-    } else if (c == ')') {
-      if (--depth < 0) return "unbalanced ')'";
-    }
-  }
-  if (in_class) return "unterminated character class '['";
-  if (depth != 0) return "unbalanced '('";
-  return {};
-}
-
-bool is_env_name(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
-// Is every host `pattern` can match also matched by one of `allowed`?
-bool covered_by(const net::DomainPattern &p, const std::vector<net::DomainPattern> &allowed) {
-  for (const auto &a : allowed) {
-    if (a.port) continue;  // a port-limited allow entry does not cover a host on every port
-    if (a.kind == net::DomainPattern::Kind::exact && p.kind == net::DomainPattern::Kind::exact && a.host == p.host) return true;
-    if (a.kind == net::DomainPattern::Kind::subdomains) {
-      std::string suffix = "." + a.host;
-      if (util::ends_with(p.host, suffix)) return true;  // both exact and wildcard hosts below it
-      if (p.kind == net::DomainPattern::Kind::subdomains && p.host == a.host) return true;
-    }
-  }
-  return false;
-}
-
-void read_mask_options(const Reader &r, CredentialMaskOptions &m, const NetworkSettings &net) {
-  if (auto v = r.get("extract")) {
-    m.extract = v->non_empty_string();
-    // A JavaScript regular expression (the reference's dialect, lookbehind
-    // and named groups included): checked for balance and for a capturing
-    // group here; compiled when masking is enforced.
-    int groups = 0;
-    std::string why = count_capturing_groups(*m.extract, groups);
-    if (!why.empty()) v->fail(fmt::format("extract is not a valid regular expression: {}", why));
-    if (groups < 1) v->fail("extract must contain at least one capturing group: the part to mask, e.g. \"password=([^&]+)\"");
-  }
-  if (auto v = r.get("onExtractNoMatch")) m.onExtractNoMatch = v->one_of({"warn", "deny", "error"});
-  if (auto v = r.get("decode")) {
-    m.decode = v->string();
-    if (*m.decode != "jwt") v->fail(fmt::format("{} is not a supported decoding (only \"jwt\")", util::quoted(*m.decode)));
-  }
-  if (auto v = r.get("maskClaims")) {
-    m.maskClaims = v->string_list();
-    if (m.maskClaims.empty()) v->fail("must name at least one claim");
-    if (!m.decode) v->fail("maskClaims requires decode: \"jwt\"");
-  }
-  if (auto v = r.get("injectHosts")) {
-    std::vector<std::string> hosts;
-    read_domain_list(*v, hosts, false);
-    if (hosts.empty()) v->fail("an empty list would inject nowhere; omit injectHosts to use network.allowedDomains");
-    std::vector<net::DomainPattern> allowed;
-    for (const auto &a : net.allowedDomains) {
-      std::string why;
-      if (auto p = net::parse_domain_pattern(a, false, why)) allowed.push_back(*p);
-    }
-    for (std::size_t i = 0; i < hosts.size(); ++i) {
-      std::string why;
-      auto p = net::parse_domain_pattern(hosts[i], false, why);
-      if (p && !covered_by(*p, allowed))
-        v->at(i).fail(fmt::format("{} is not covered by network.allowedDomains; a credential can only be injected for hosts the sandbox may reach",
-                                  util::quoted(hosts[i])));
-    }
-    m.injectHosts = std::move(hosts);
-  }
-}
-
-// Each variable in at most one AWS pair, and only whole-value masked ones
-// (re-signing needs the real value of exactly that variable).
-void check_aws_pairs(const Reader &r, const CredentialsSettings &c) {
-  std::set<std::string> used;
-  for (std::size_t i = 0; i < c.awsPairs.size(); ++i) {
-    const auto &p = c.awsPairs[i];
-    std::vector<std::string> vars = {p.accessKeyIdVar, p.secretAccessKeyVar};
-    if (p.sessionTokenVar) vars.push_back(*p.sessionTokenVar);
-    auto item = r.get("awsPairs")->at(i);
-    for (const auto &v : vars) {
-      if (!used.insert(v).second) item.fail(fmt::format("{} is already part of another pair; each variable can be in one pair only", util::quoted(v)));
-      const CredentialEnvVar *entry = nullptr;
-      for (const auto &e : c.envVars)
-        if (e.name == v) entry = &e;
-      if (!entry || entry->mode != "mask" || entry->mask.extract || entry->mask.decode)
-        item.fail(fmt::format("{} must name a credentials.envVars entry with mode \"mask\" and neither extract nor decode", util::quoted(v)));
-    }
-  }
-}
-
-// An injectHosts entry that tlsTerminate.excludeDomains covers would never be
-// substituted (its traffic is not terminated).
-void check_inject_hosts_terminated(const Reader &r, const CredentialsSettings &c, const NetworkSettings &net) {
-  if (!net.tlsTerminate || net.tlsTerminate->excludeDomains.empty()) return;
-  std::vector<net::DomainPattern> excluded;
-  for (const auto &d : net.tlsTerminate->excludeDomains) {
-    std::string why;
-    if (auto p = net::parse_domain_pattern(d, false, why)) excluded.push_back(*p);
-  }
-  auto check = [&](const std::optional<std::vector<std::string>> &hosts, const Reader &where) {
-    if (!hosts) return;
-    for (std::size_t i = 0; i < hosts->size(); ++i) {
-      std::string why;
-      auto p = net::parse_domain_pattern((*hosts)[i], false, why);
-      if (p && covered_by(*p, excluded))
-        where.get("injectHosts")->at(i).fail(fmt::format(
-            "{} is covered by network.tlsTerminate.excludeDomains, so its traffic is never terminated and nothing would be injected",
-            util::quoted((*hosts)[i])));
-    }
-  };
-  for (std::size_t i = 0; i < c.files.size(); ++i) check(c.files[i].mask.injectHosts, r.get("files")->at(i));
-  for (std::size_t i = 0; i < c.envVars.size(); ++i) check(c.envVars[i].mask.injectHosts, r.get("envVars")->at(i));
-}
-
-void read_credentials(const Reader &r, CredentialsSettings &c, const NetworkSettings &net) {
-  r.expect_keys({"files", "envVars", "allowPlaintextInject", "awsPairs", "sigv4"}, /*strict=*/true);
-  if (auto v = r.get("allowPlaintextInject")) c.allowPlaintextInject = v->boolean();
-  bool any_mask = false;
-  if (auto v = r.get("files")) {
-    for (std::size_t i = 0, n = v->size(); i < n; ++i) {
-      auto item = v->at(i);
-      item.expect_keys({"path", "mode", "extract", "onExtractNoMatch", "decode", "maskClaims", "maskDuplicates", "injectHosts"});
-      CredentialFile f;
-      auto p = item.get("path");
-      auto m = item.get("mode");
-      if (!p || !m) item.fail("needs \"path\" and \"mode\"");
-      f.path = p->non_empty_string();
-      f.mode = m->one_of({"deny", "mask"});
-      if (f.mode == "mask" && f.path.back() == '/') p->fail("a masked file must be a file, not a directory (remove the trailing '/')");
-      if (f.mode == "deny") check_deny_glob(*p, f.path);
-      read_mask_options(item, f.mask, net);
-      if (auto d = item.get("maskDuplicates")) f.maskDuplicates = d->boolean();
-      any_mask = any_mask || f.mode == "mask";
-      c.files.push_back(std::move(f));
-    }
-  }
-  if (auto v = r.get("envVars")) {
-    for (std::size_t i = 0, n = v->size(); i < n; ++i) {
-      auto item = v->at(i);
-      item.expect_keys({"name", "mode", "extract", "onExtractNoMatch", "decode", "maskClaims", "injectHosts"});
-      CredentialEnvVar e;
-      auto nm = item.get("name");
-      auto m = item.get("mode");
-      if (!nm || !m) item.fail("needs \"name\" and \"mode\"");
-      e.name = nm->string();
-      if (!is_env_name(e.name))
-        nm->fail(fmt::format("{} is not an environment variable name (letters, digits and '_', not starting with a digit)",
-                             util::quoted(e.name)));
-      e.mode = m->one_of({"deny", "mask"});
-      read_mask_options(item, e.mask, net);
-      any_mask = any_mask || e.mode == "mask";
-      c.envVars.push_back(std::move(e));
-    }
-  }
-  if (auto v = r.get("awsPairs")) {
-    for (std::size_t i = 0, n = v->size(); i < n; ++i) {
-      auto item = v->at(i);
-      item.expect_keys({"accessKeyIdVar", "secretAccessKeyVar", "sessionTokenVar"}, /*strict=*/true);
-      AwsPair a;
-      auto id = item.get("accessKeyIdVar");
-      auto secret = item.get("secretAccessKeyVar");
-      if (!id || !secret) item.fail("needs \"accessKeyIdVar\" and \"secretAccessKeyVar\"");
-      a.accessKeyIdVar = id->non_empty_string();
-      a.secretAccessKeyVar = secret->non_empty_string();
-      if (auto t = item.get("sessionTokenVar")) a.sessionTokenVar = t->non_empty_string();
-      c.awsPairs.push_back(std::move(a));
-    }
-  }
-  if (auto v = r.get("sigv4")) {
-    v->expect_keys({"streaming", "presigned", "sigv4a"}, /*strict=*/true);
-    Sigv4Settings s;
-    if (auto p = v->get("streaming")) s.streaming = p->one_of({"deny", "passthrough"});
-    if (auto p = v->get("presigned")) s.presigned = p->one_of({"deny", "passthrough"});
-    if (auto p = v->get("sigv4a")) s.sigv4a = p->one_of({"deny", "passthrough"});
-    c.sigv4 = s;
-  }
-  check_aws_pairs(r, c);
-  check_inject_hosts_terminated(r, c, net);
-  if (any_mask && !net.tlsTerminate && !c.allowPlaintextInject)
-    r.fail("Credential masking requires network.tlsTerminate so substitution runs only over a verified TLS connection; "
-           "set credentials.allowPlaintextInject to accept substitution on plain HTTP");
 }
 
 // Length as JavaScript (and Windows) count it: UTF-16 code units.

@@ -1,0 +1,123 @@
+// srt::Child: supervising a launched sandbox (report, signals, exit, reaping).
+#include <srt/srt.hpp>
+
+#include "runtime/child_state.hpp"
+#include "runtime/report.hpp"
+#include "runtime/spawn.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace srt {
+
+Child::State::~State() {
+  if (launcher > 0 && !status) {
+    ::kill(launcher, SIGKILL);
+    int st;
+    while (::waitpid(launcher, &st, 0) < 0 && errno == EINTR) {
+    }
+    reap();
+  }
+  if (report_fd >= 0) ::close(report_fd);
+  if (session) session->close();
+}
+
+// Waits until no process of the sandbox is left. As a subreaper, srt
+// inherits whatever the launcher leaves behind (bwrap's init, if bwrap was
+// killed before it could arm its parent-death signal); those are killed.
+void Child::State::reap() {
+  if (!reap_orphans) return;
+  int st;
+  for (;;) {
+    while (::waitpid(-1, &st, WNOHANG) > 0) {
+    }
+    auto orphans = runtime::children_of(::getpid());
+    if (orphans.empty()) break;
+    for (pid_t p : orphans) ::kill(p, SIGKILL);
+    while (::waitpid(-1, &st, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void Child::State::finish(int wait_status) {
+  ExitStatus s;
+  if (WIFEXITED(wait_status)) s.code = WEXITSTATUS(wait_status);
+  else if (WIFSIGNALED(wait_status)) s.code = 128 + WTERMSIG(wait_status);
+  else s.code = 255;
+  // Drain a report that arrived just before the launcher exited.
+  while (!command_pid && !report_eof && report_fd >= 0) {
+    bool eof = false;
+    auto r = runtime::read_report(report_fd, eof);
+    if (r) command_pid = r->pid;
+    if (eof || !r) break;
+  }
+  s.setup_failed = !command_pid;
+  status = s;
+  if (log) log(LogLevel::debug, fmt::format("the launcher exited with status {}", s.code));
+  reap();
+  if (session) session->close();
+  if (log) log(LogLevel::debug, "the sandbox is gone and its placeholders removed");
+}
+
+Child::Child(std::unique_ptr<State> s) : s_(std::move(s)) {}
+Child::Child(Child &&) noexcept = default;
+Child &Child::operator=(Child &&) noexcept = default;
+Child::~Child() = default;
+
+pid_t Child::pid() const { return s_->launcher; }
+int Child::report_fd() const { return s_->report_eof ? -1 : s_->report_fd; }
+bool Child::started() const { return s_->command_pid.has_value(); }
+
+void Child::handle_report() {
+  if (s_->report_eof) return;
+  bool eof = false;
+  if (auto r = runtime::read_report(s_->report_fd, eof)) {
+    s_->command_pid = r->pid;
+    if (s_->log) s_->log(LogLevel::debug, fmt::format("sandbox is set up; the command is pid {}", r->pid));
+  }
+  if (eof) s_->report_eof = true;
+}
+
+void Child::signal(int sig) {
+  if (s_->status) return;
+  if (!s_->command_pid) {
+    kill();
+    return;
+  }
+  pid_t target = s_->own_group ? -*s_->command_pid : *s_->command_pid;
+  if (::kill(target, sig) != 0 && s_->log)
+    s_->log(LogLevel::debug, fmt::format("forwarding signal {} to {}: {}", sig, target, std::strerror(errno)));
+}
+
+void Child::kill() {
+  if (s_->status) return;
+  if (s_->command_pid && s_->own_group) ::kill(-*s_->command_pid, SIGKILL);
+  // bwrap's --die-with-parent takes the sandbox's init, and with it every
+  // process of the sandbox, along.
+  ::kill(s_->launcher, SIGKILL);
+}
+
+std::optional<ExitStatus> Child::try_wait() {
+  if (s_->status) return s_->status;
+  int st = 0;
+  pid_t p = ::waitpid(s_->launcher, &st, WNOHANG);
+  if (p == s_->launcher) s_->finish(st);
+  return s_->status;
+}
+
+ExitStatus Child::wait() {
+  while (!s_->status) {
+    int st = 0;
+    pid_t p = ::waitpid(s_->launcher, &st, 0);
+    if (p == s_->launcher) s_->finish(st);
+    else if (p < 0 && errno != EINTR) throw SandboxError(fmt::format("waitpid: {}", std::strerror(errno)));
+  }
+  return *s_->status;
+}
+
+}  // namespace srt

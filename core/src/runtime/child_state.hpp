@@ -1,0 +1,36 @@
+// The state behind srt::Child: the launcher process, the report channel from
+// srt-enter, the session (placeholders) and the exit status. Created by
+// Sandbox::spawn (sandbox.cpp), driven by child.cpp.
+#pragma once
+
+#include "runtime/session.hpp"
+
+#include <srt/srt.hpp>
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+
+namespace srt {
+
+struct Child::State {
+  pid_t launcher = -1;
+  int report_fd = -1;
+  std::optional<pid_t> command_pid;
+  bool own_group = true;  // the command leads its own process group
+  bool report_eof = false;
+  bool reap_orphans = false;
+  std::optional<ExitStatus> status;
+  std::unique_ptr<runtime::Session> session;
+  LogFn log;
+
+  // Kills and reaps a launcher still running; closes the session.
+  ~State();
+  // Waits until no process of the sandbox is left (reap_orphans only).
+  void reap();
+  // Records the launcher's exit, reaps, removes the placeholders.
+  void finish(int wait_status);
+};
+
+}  // namespace srt

@@ -41,7 +41,6 @@ TEST_CASE("session: placeholders exist while the session lives and are removed a
     s.create_placeholders(placeholders(t));
     CHECK(fs::is_regular_file(t / "w/.mcp.json"));
     CHECK(fs::is_directory(t / "w/.vscode"));
-    CHECK(fs::exists(s.make_enter_mount_point()));
   }
   CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
   CHECK_FALSE(fs::exists(t / "w/.vscode"));

@@ -14,11 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string canonical_or_self(const fs::path &p) {
-  std::error_code ec;
-  auto c = fs::weakly_canonical(p, ec);
-  return ec ? p.string() : c.string();
-}
+// Lexical only: resolving symlinks here costs a readlink per component at
+// every launch, and program_location() is already the resolved path.
+std::string normal(const fs::path &p) { return p.lexically_normal().string(); }
 
 }  // namespace
 
@@ -33,7 +31,7 @@ Locations locate(const std::vector<std::string> &extra_plugin_dirs) {
     for (auto &d : util::split(env, ':'))
       if (!d.empty()) l.plugin_dirs.push_back(d);
 
-  l.build_tree = canonical_or_self(exe_dir) == canonical_or_self(SRT_BUILD_CORE_DIR);
+  l.build_tree = normal(exe_dir) == normal(SRT_BUILD_CORE_DIR) || fs::equivalent(exe_dir, SRT_BUILD_CORE_DIR, ec);
   if (l.build_tree) {
     l.enter = (exe_dir / "srt-enter").string();
     for (auto &d : util::split(SRT_BUILD_PLUGIN_DIRS, ':'))
@@ -44,8 +42,8 @@ Locations locate(const std::vector<std::string> &extra_plugin_dirs) {
     // (for programs embedding the library).
     fs::path bindir = SRT_INSTALL_BINDIR;
     fs::path relative_enter = exe_dir / fs::path(SRT_INSTALL_LIBEXECDIR).lexically_relative(bindir) / "srt-enter";
-    l.enter = fs::exists(relative_enter, ec) ? canonical_or_self(relative_enter) : std::string(SRT_INSTALL_LIBEXECDIR "/srt-enter");
-    std::string relative_plugins = canonical_or_self(exe_dir / fs::path(SRT_INSTALL_PLUGINDIR).lexically_relative(bindir));
+    l.enter = fs::exists(relative_enter, ec) ? normal(relative_enter) : std::string(SRT_INSTALL_LIBEXECDIR "/srt-enter");
+    std::string relative_plugins = normal(exe_dir / fs::path(SRT_INSTALL_PLUGINDIR).lexically_relative(bindir));
     l.plugin_dirs.push_back(relative_plugins);
     if (relative_plugins != SRT_INSTALL_PLUGINDIR) l.plugin_dirs.push_back(SRT_INSTALL_PLUGINDIR);
   }

@@ -283,7 +283,7 @@ LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend,
   auto dirs = runtime::dir_paths();
   LaunchRequest req;
   req.enter_host_path = impl_->locations.enter;
-  req.enter_sandbox_path = dirs.base + "/sessions/<session>/enter";
+  req.enter_sandbox_path = dirs.base + "/enter";
   req.enter_argv = {req.enter_sandbox_path, "--report-fd", "3", "--reset-signals", "1,2,3,15"};
   if (!policy.process.allow_pty) req.enter_argv.push_back("--own-process-group");
   req.enter_argv.push_back("--");
@@ -332,7 +332,9 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   };
   state->reap_orphans = options.reap_orphans;
   state->own_group = !policy.process.allow_pty;
-  std::string enter_mount_point = state->session->make_enter_mount_point();
+  // Inside the runtime directory, which the sandbox sees as an empty tmpfs:
+  // bwrap makes the mount point there, nothing is created on the host.
+  std::string enter_mount_point = dirs.base + "/enter";
   state->session->create_placeholders(policy.filesystem.mounts);
 
   auto channel = runtime::make_report_channel();

@@ -12,7 +12,8 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <random>
+#include <sys/random.h>
+#include <ctime>
 #include <set>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -23,8 +24,6 @@ namespace srt::runtime {
 namespace {
 
 constexpr const char *kManifest = "placeholders.jsonl";
-constexpr const char *kLock = "lock";
-constexpr const char *kEnter = "enter";
 // Writable by their owner on the host, so that the user's own tools (an
 // editor creating .vscode/) keep working while a command runs; inside the
 // sandbox they are mounted read-only. Removed only while still empty.
@@ -139,7 +138,7 @@ std::string remove_placeholder(const Placeholder &p) {
 }
 
 void remove_tree_shallow(const std::string &dir) {
-  for (const char *f : {kManifest, kLock, kEnter}) ::unlink((dir + "/" + f).c_str());
+  ::unlink((dir + "/" + kManifest).c_str());
   ::rmdir(dir.c_str());
 }
 
@@ -162,7 +161,8 @@ SessionScan scan_sessions(const std::string &sessions_dir, const std::string &ex
   for (const auto &n : names) {
     std::string dir = sessions_dir + "/" + n;
     if (dir == exclude) continue;
-    int fd = ::open((dir + "/" + kLock).c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    // A session is live while its srt holds a lock on its directory.
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     bool alive = false;
     if (fd >= 0) {
       alive = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
@@ -197,9 +197,10 @@ void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) {
 
 Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)) {
   clean_stale_sessions(dirs_, debug_);
-  std::random_device rd;
   for (int attempt = 0; attempt < 16; ++attempt) {
-    std::string candidate = fmt::format("{}/sessions/{}-{:08x}", dirs_.base, ::getpid(), rd());
+    std::uint32_t r = 0;
+    if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = static_cast<std::uint32_t>(::clock()) ^ static_cast<std::uint32_t>(attempt);
+    std::string candidate = fmt::format("{}/sessions/{}-{:08x}", dirs_.base, ::getpid(), r);
     if (::mkdir(candidate.c_str(), 0700) == 0) {
       dir_ = candidate;
       break;
@@ -207,24 +208,15 @@ Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(de
     if (errno != EEXIST) throw SandboxError(fmt::format("cannot create {}: {}", util::quoted(candidate), std::strerror(errno)));
   }
   if (dir_.empty()) throw SandboxError("cannot create a session directory: too many name collisions");
-  std::string lock = dir_ + "/" + kLock;
-  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  lock_fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     ::rmdir(dir_.c_str());
-    throw SandboxError(fmt::format("cannot lock {}: {}", util::quoted(lock), std::strerror(err)));
+    throw SandboxError(fmt::format("cannot lock {}: {}", util::quoted(dir_), std::strerror(err)));
   }
 }
 
 Session::~Session() { close(); }
-
-std::string Session::make_enter_mount_point() {
-  std::string p = dir_ + "/" + kEnter;
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400);
-  if (fd < 0) throw SandboxError(fmt::format("cannot create {}: {}", util::quoted(p), std::strerror(errno)));
-  ::close(fd);
-  return p;
-}
 
 void Session::append_record(const std::string &json_line) {
   std::string path = dir_ + "/" + kManifest;

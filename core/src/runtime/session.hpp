@@ -1,6 +1,6 @@
-// One launch's state on the host: a private session directory holding the
-// mount point for srt-enter and a manifest of the placeholders srt created so
-// that denied paths which do not exist stay uncreatable.
+// One launch's state on the host: a private session directory (locked while
+// srt runs) holding a manifest of the placeholders srt created so that denied
+// paths which do not exist stay uncreatable.
 //
 // Placeholders never outlive srt: they are removed when the session closes
 // (normal exit, error, signal), and a session whose srt died without closing
@@ -35,9 +35,6 @@ class Session {
   Session &operator=(const Session &) = delete;
 
   const std::string &dir() const { return dir_; }
-
-  // An empty file in the session directory, for `bwrap --ro-bind` of srt-enter.
-  std::string make_enter_mount_point();
 
   // Creates a placeholder for every Kind::missing mount. Throws SandboxError
   // when one cannot be made or the path appeared since the policy was

@@ -279,23 +279,37 @@ constexpr Need kNeeds[] = {
 
 }  // namespace
 
-LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend, const Command &command) const {
-  auto dirs = runtime::dir_paths();
+// What srt asks a backend to launch: srt-enter (mounted inside the runtime
+// directory, which the sandbox sees as an empty tmpfs, so bwrap makes the
+// mount point there and nothing is created on the host) and the command.
+static LaunchRequest build_request(const ir::Policy &policy, const Command &command, const std::string &enter_host_path,
+                            const runtime::Dirs &dirs, int report_fd, const std::vector<int> &plan_fds) {
   LaunchRequest req;
-  req.enter_host_path = impl_->locations.enter;
+  req.enter_host_path = enter_host_path;
   req.enter_sandbox_path = dirs.base + "/enter";
-  req.enter_argv = {req.enter_sandbox_path, "--report-fd", "3", "--reset-signals", "1,2,3,15"};
+  req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd)};
+  // Signals srt's caller left at their default action are ignored in the
+  // launcher (see kForwardedSignals) and restored by srt-enter.
+  std::vector<std::string> reset;
+  for (int sig : kForwardedSignals) {
+    struct sigaction cur{};
+    if (::sigaction(sig, nullptr, &cur) == 0 && cur.sa_handler != SIG_IGN) reset.push_back(std::to_string(sig));
+  }
+  if (!reset.empty()) req.enter_argv.insert(req.enter_argv.end(), {"--reset-signals", util::join(reset, ",")});
   if (!policy.process.allow_pty) req.enter_argv.push_back("--own-process-group");
   req.enter_argv.push_back("--");
-  if (command.shell) {
-    req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
-  } else {
-    req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
-  }
+  if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
+  else req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
   req.env = command.env ? *command.env : environ_vector();
-  req.inherited_fds = {3};
-  req.plan_fds = {10, 11, 12, 13};
+  req.inherited_fds = {report_fd};
+  req.plan_fds = plan_fds;
   req.is_root = ::geteuid() == 0;
+  return req;
+}
+
+LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend, const Command &command) const {
+  // The descriptor numbers are those a launch from a shell would get.
+  auto req = build_request(policy, command, impl_->locations.enter, runtime::dir_paths(), 3, {4, 5, 6, 7});
   return impl_->backend(backend).render(boost::json::serialize(ir::to_json(policy)), req);
 }
 
@@ -332,9 +346,6 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   };
   state->reap_orphans = options.reap_orphans;
   state->own_group = !policy.process.allow_pty;
-  // Inside the runtime directory, which the sandbox sees as an empty tmpfs:
-  // bwrap makes the mount point there, nothing is created on the host.
-  std::string enter_mount_point = dirs.base + "/enter";
   state->session->create_placeholders(policy.filesystem.mounts);
 
   auto channel = runtime::make_report_channel();
@@ -354,28 +365,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     taken.push_back(plan_fds.back());
   }
 
-  // Signals srt's caller left at their default action are ignored in the
-  // launcher (see kForwardedSignals) and restored by srt-enter.
-  std::vector<std::string> reset;
-  for (int sig : kForwardedSignals) {
-    struct sigaction cur{};
-    if (::sigaction(sig, nullptr, &cur) == 0 && cur.sa_handler != SIG_IGN) reset.push_back(std::to_string(sig));
-  }
-
-  LaunchRequest req;
-  req.enter_host_path = impl.locations.enter;
-  req.enter_sandbox_path = enter_mount_point;
-  req.enter_argv = {enter_mount_point, "--report-fd", std::to_string(report_target)};
-  if (!reset.empty()) req.enter_argv.insert(req.enter_argv.end(), {"--reset-signals", util::join(reset, ",")});
-  if (state->own_group) req.enter_argv.push_back("--own-process-group");
-  req.enter_argv.push_back("--");
-  if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
-  else req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
-  req.env = command.env ? *command.env : environ_vector();
-  req.inherited_fds = {report_target};
-  req.plan_fds = plan_fds;
-  req.is_root = ::geteuid() == 0;
-
+  auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, plan_fds);
   LaunchPlan plan = backend.render(policy_json, req);
   if (impl.options.debug) {
     std::string line = "launch:";

@@ -120,8 +120,7 @@ sdk::ProbeResult probe(const ir::Policy &policy, bool deep) {
   r.features = {{"filesystem", sdk::kEnforced},
                 {"network", sdk::kEnforced},
                 {"pid_isolation", sdk::kEnforced},
-                {"pty", sdk::kEnforced},
-                {"unix_sockets", sdk::kUnsupported}};
+                {"pty", sdk::kEnforced}};
   auto bwrap = find_bwrap(policy, r.reason);
   if (!bwrap) return r;
   r.reason = userns_blocker();

@@ -55,7 +55,7 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
   const auto &proc = policy.process;
   a.add({"--die-with-parent"});
   if (!proc.allow_pty) a.add({"--new-session"});  // no controlling terminal: no TIOCSTI injection
-  a.add({"--unshare-net"});                        // this build has no proxies: no network at all
+  a.add({"--unshare-net"});  // only loopback: the network is reached through srt-enter's bridge to srt's proxies
   a.add({"--unshare-pid", "--unshare-ipc", "--unshare-user"});
   if (!proc.allow_nested_user_namespaces && !proc.weaker_nested_sandbox) a.add({"--disable-userns"});
 
@@ -102,6 +102,7 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
     }
   }
   a.add({"--ro-bind", request.enter_host_path, request.enter_sandbox_path});
+  for (const auto &b : request.binds) a.add({"--ro-bind", b.host_path, b.sandbox_path});
   for (const auto &p : remount_ro) a.add({"--remount-ro", p});
   a.add({"--cap-drop", "ALL", "--chdir", proc.cwd});
 
@@ -128,6 +129,11 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
   plan.argv.push_back("--");
   plan.argv.insert(plan.argv.end(), request.enter_argv.begin(), request.enter_argv.end());
   plan.env = apply_environment(policy, request.env);
+  for (const auto &[k, v] : request.env_set) {
+    std::string prefix = k + "=";
+    std::erase_if(plan.env, [&](const std::string &e) { return e.compare(0, prefix.size(), prefix) == 0; });
+    plan.env.push_back(prefix + v);
+  }
   return plan;
 }
 

@@ -49,7 +49,8 @@ case "$mode" in
     (
       flock 9
       if [[ ! -f "$prefix_root/stamp" || "$SRT_BUILD_DIR/core/srt" -nt "$prefix_root/stamp" ||
-            "$SRT_BUILD_DIR/plugins/bwrap/srt-backend-bwrap.so" -nt "$prefix_root/stamp" ]]; then
+            "$SRT_BUILD_DIR/core/srt-enter" -nt "$prefix_root/stamp" ||
+            -n "$(find "$SRT_BUILD_DIR/plugins" -name '*.so' -newer "$prefix_root/stamp" 2>/dev/null)" ]]; then
         rm -rf "$prefix_root/root"
         meson install -C "$SRT_BUILD_DIR" --destdir "$prefix_root/root" --no-rebuild --quiet >/dev/null
         touch "$prefix_root/stamp"
@@ -71,25 +72,41 @@ esac
 
 scratch=$(mktemp -d /tmp/srt-it-XXXXXX)
 chmod 755 "$scratch"
-cleanup() { rm -rf "$scratch"; }
+# Test servers a scenario started in the background are listed in .pids.
+cleanup() {
+  if [[ -f "$scratch/.pids" ]]; then xargs -r kill 2>/dev/null <"$scratch/.pids" || true; fi
+  rm -rf "$scratch"
+}
 trap cleanup EXIT
 
 # Test helpers and deliberately broken plugins, copied where the test user
 # can reach them (the build tree may sit in a directory it cannot enter).
 mkdir -p "$scratch/tools" "$scratch/test-plugins"
-cp "$SRT_TOOLS_DIR/tcp-listen" "$scratch/tools/"
+cp "$SRT_TOOLS_DIR/tcp-listen" "$SRT_TOOLS_DIR/test-server" "$scratch/tools/"
 cp "$SRT_BUILD_DIR"/tests/plugins/*.so "$scratch/test-plugins/"
 chmod -R a+rX "$scratch/tools" "$scratch/test-plugins"
+
+# Scenarios that need a host name resolving to this host get a private mount
+# namespace whose /etc/hosts says so (srt resolves names on the host).
+wrap=()
+case "$scenario" in
+  net_resolved_loopback)
+    [[ $(id -u) == 0 ]] || skip "replacing /etc/hosts for this scenario needs root"
+    { cat /etc/hosts; echo "127.0.0.1 loopback-name.test"; } >"$scratch/hosts"
+    chmod 644 "$scratch/hosts"
+    wrap=(unshare --mount --propagation private bash -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$scratch/hosts")
+    ;;
+esac
 
 export SRT="$srt" SCRATCH="$scratch" TOOLS="$scratch/tools" TEST_PLUGINS="$scratch/test-plugins" SCENARIO="$scenario" MODE="$mode"
 if [[ $mode == user ]]; then
   chown "$test_user:" "$scratch"
   user_home=$(getent passwd "$test_user" | cut -d: -f6)
-  setpriv --reuid="$test_user" --regid="$test_user" --init-groups \
+  "${wrap[@]}" setpriv --reuid="$test_user" --regid="$test_user" --init-groups \
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$user_home" USER="$test_user" LANG=C.UTF-8 \
     SRT="$SRT" SCRATCH="$SCRATCH" TOOLS="$TOOLS" TEST_PLUGINS="$TEST_PLUGINS" SCENARIO="$SCENARIO" MODE="$MODE" CI="${CI:-}" \
     bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
 else
-  bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
+  "${wrap[@]}" bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
 fi
 echo "PASS: $scenario ($mode)"

@@ -356,6 +356,229 @@ scenario_no_network() {
   [[ "$(echo "$OUT" | tr -d ' \n')" == lo ]] || fail "network interfaces inside: $OUT"
 }
 
+# ---- network: proxies, bridge, system-call filter ---------------------------
+# Servers run on the host's 127.0.0.1; the sandbox reaches them only through
+# srt's proxies (the bridge on its own 127.0.0.1:3128 / :1080). Every refusal
+# is also checked in the server's own log: the request never arrived.
+
+# start_server MODE ARG LOG: a test-server in the background; sets PORT.
+start_server() {
+  local out="$SCRATCH/.server-$RANDOM"
+  "$TOOLS/test-server" "$1" "$2" "$3" >"$out" 2>&1 &
+  echo $! >>"$SCRATCH/.pids"
+  wait_for test -s "$out" || fail "test-server $1 did not start: $(cat "$out")"
+  PORT=$(head -1 "$out")
+}
+
+# curl inside the sandbox through srt's HTTP proxy (srt's NO_PROXY would
+# send loopback names around the proxy, which the sandbox cannot reach).
+PROXIED_CURL='curl -sS -i --max-time 20 --noproxy "" -x "$HTTP_PROXY"'
+
+scenario_net_http_allowed() {
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  with_settings -- sh -c "$PROXIED_CURL 'http://localhost:$PORT/path?q=1'"
+  expect_status 0
+  expect_in "$OUT" "HTTP/1.1 200 OK"
+  expect_in "$OUT" "hello from host server"
+  expect_in "$(cat "$SCRATCH/http.log")" "REQUEST GET /path?q=1 HTTP/1.1"
+  # The proxy's credentials stop at the proxy.
+  expect_not_in "$(cat "$SCRATCH/http.log")" "Proxy-Authorization"
+  expect_not_in "$(cat "$SCRATCH/http.log")" "Proxy-Connection"
+  # A body crosses intact.
+  with_settings -- sh -c "head -c 100000 /dev/zero | $PROXIED_CURL --data-binary @- http://localhost:$PORT/upload"
+  expect_in "$OUT" "body 100000"
+}
+
+scenario_net_http_refused() {
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<JSON
+{"network": {"allowedDomains": ["example.com"], "deniedDomains": ["localhost:$PORT"],
+             "deniedDomainReasons": {"localhost:$PORT": "no local servers here"}}}
+JSON
+  # Not on the allow list (127.0.0.1 is not "localhost").
+  with_settings -- sh -c "$PROXIED_CURL http://127.0.0.1:$PORT/"
+  expect_in "$OUT" "HTTP/1.1 403 Forbidden"
+  expect_in "$OUT" "X-Proxy-Error: blocked-by-allowlist"
+  expect_in "$OUT" "Connection blocked by network allowlist"
+  expect_in "$OUT" "host is not on the allow list"
+  # On the deny list, with its reason (in the body too: the reference omits it).
+  with_settings -- sh -c "$PROXIED_CURL http://localhost:$PORT/; $PROXIED_CURL -p http://localhost:$PORT/; exit 3"
+  expect_status 3
+  expect_in "$OUT" "no local servers here"
+  expect_in "$OUT" "HTTP/1.1 403 no local servers here"
+  expect_absent "$SCRATCH/http.log"
+  # The command failed: srt says which destinations it refused.
+  expect_in "$ERR" "network: refused localhost:$PORT (no local servers here), 2 times"
+}
+
+scenario_net_connect() {
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  with_settings -- sh -c "$PROXIED_CURL -p http://localhost:$PORT/tunneled"
+  expect_status 0
+  expect_in "$OUT" "200 Connection Established"
+  expect_in "$OUT" "hello from host server"
+  expect_in "$(cat "$SCRATCH/http.log")" "REQUEST GET /tunneled HTTP/1.1"
+  rm -f "$SCRATCH/http.log"
+  with_settings -- sh -c "$PROXIED_CURL -p http://127.0.0.1:$PORT/"
+  expect_in "$OUT" "HTTP/1.1 403 host is not on the allow list"
+  expect_in "$ERR" "CONNECT tunnel failed, response 403"
+  expect_absent "$SCRATCH/http.log"
+}
+
+scenario_net_socks() {
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  # FTP_PROXY is srt's socks5h:// URL with this launch's credentials.
+  with_settings -- sh -c "curl -sS --max-time 20 --noproxy '' -x \"\$FTP_PROXY\" http://localhost:$PORT/socks"
+  expect_status 0
+  expect_in "$OUT" "hello from host server"
+  expect_in "$(cat "$SCRATCH/http.log")" "REQUEST GET /socks HTTP/1.1"
+  rm -f "$SCRATCH/http.log"
+  with_settings -- sh -c "curl -sS --max-time 20 --noproxy '' -x \"\$FTP_PROXY\" http://127.0.0.1:$PORT/"
+  expect_status 97
+  expect_in "$ERR" "SOCKS5 connection to 127.0.0.1. (2)"  # reply 02: not allowed by ruleset
+  expect_absent "$SCRATCH/http.log"
+}
+
+scenario_net_auth_required() {
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  with_settings -- sh -c "curl -sS -i --max-time 20 --noproxy '' -x http://localhost:3128 http://localhost:$PORT/;
+                          curl -sS -i --max-time 20 --noproxy '' -x http://srt:wrong@localhost:3128 http://localhost:$PORT/;
+                          curl -sS --max-time 20 --noproxy '' -x socks5h://srt:wrong@localhost:1080 http://localhost:$PORT/"
+  expect_in "$OUT" "HTTP/1.1 407"
+  expect_in "$OUT" 'Proxy-Authenticate: Basic realm="srt"'
+  [[ $(grep -c "HTTP/1.1 407" <<<"$OUT") == 2 ]] || fail "expected two 407 answers: $OUT"
+  expect_in "$ERR" "curl: (97)"
+  expect_absent "$SCRATCH/http.log"
+}
+
+scenario_net_resolved_loopback() {
+  # run.sh gives this scenario an /etc/hosts where loopback-name.test is
+  # 127.0.0.1 (a name that resolves to this host).
+  [[ "$(getent hosts loopback-name.test)" == 127.0.0.1* ]] || fail "the test's /etc/hosts is not in place"
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<<'{"network": {"allowedDomains": ["loopback-name.test"]}}'
+  with_settings -- sh -c "$PROXIED_CURL http://loopback-name.test:$PORT/; $PROXIED_CURL -p http://loopback-name.test:$PORT/"
+  expect_in "$OUT" "X-Proxy-Error: blocked-by-sandbox-runtime"
+  expect_in "$OUT" "Connection to loopback-name.test blocked: resolved to a loopback address"
+  expect_absent "$SCRATCH/http.log"
+  # Allowing the address (and port) itself permits the name.
+  settings <<JSON
+{"network": {"allowedDomains": ["loopback-name.test", "127.0.0.1:$PORT"]}}
+JSON
+  with_settings -- sh -c "$PROXIED_CURL http://loopback-name.test:$PORT/"
+  expect_in "$OUT" "hello from host server"
+}
+
+scenario_net_direct_blocked() {
+  start_server http 0 "$SCRATCH/http.log"
+  local tcp_port=$PORT
+  start_server udp 0 "$SCRATCH/udp.log"
+  local udp_port=$PORT
+  local addrs
+  addrs=$(hostname -I 2>/dev/null || true)
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  with_settings -- bash -c "
+    curl -sS --max-time 5 --noproxy '*' http://127.0.0.1:$tcp_port/ && echo DIRECT-TCP-REACHED
+    (exec 3<>/dev/tcp/127.0.0.1/$tcp_port) 2>/dev/null && echo DEVTCP-CONNECTED
+    for a in 127.0.0.1 $addrs; do echo ping >/dev/udp/\$a/$udp_port; done 2>/dev/null
+    getent hosts example.com && echo DNS-ANSWERED
+    true"
+  expect_status 0
+  expect_not_in "$OUT" REACHED
+  expect_not_in "$OUT" CONNECTED
+  expect_not_in "$OUT" DNS-ANSWERED
+  sleep 0.2
+  expect_absent "$SCRATCH/http.log"
+  expect_absent "$SCRATCH/udp.log"
+  # The check itself works: the same datagram sent from the host arrives.
+  echo ping >/dev/udp/127.0.0.1/$udp_port
+  wait_for test -s "$SCRATCH/udp.log" || fail "the UDP test server received nothing from the host either"
+}
+
+scenario_net_unix_socket() {
+  start_server unix "$SCRATCH/host.sock" "$SCRATCH/unix.log"
+  chmod 777 "$SCRATCH/host.sock"
+  settings <<<'{"network": {"allowedDomains": []}}'
+  with_settings -- sh -c "curl -sS --max-time 5 --unix-socket '$SCRATCH/host.sock' http://x/ ; true"
+  expect_absent "$SCRATCH/unix.log"
+  # The system-call filter, not the file system, refused it.
+  with_settings -- python3 -c 'import socket; socket.socket(socket.AF_UNIX)'
+  expect_in "$ERR" "Operation not permitted"
+  settings <<<'{"network": {"allowedDomains": [], "allowAllUnixSockets": true}}'
+  with_settings -- sh -c "curl -sS --max-time 5 --unix-socket '$SCRATCH/host.sock' http://x/ ; true"
+  wait_for test -s "$SCRATCH/unix.log" || fail "with allowAllUnixSockets the host socket was not reached"
+}
+
+scenario_net_syscall_filter() {
+  settings <<<'{"filesystem": {"allowWrite": ["."]}}'
+  with_settings -- bash -c "unshare -U true 2>&1; unshare -Ur true 2>&1; echo done"
+  expect_in "$OUT" "done"
+  [[ $(grep -c "Operation not permitted" <<<"$OUT") -ge 2 ]] || fail "user namespaces were not refused: $OUT"
+}
+
+scenario_net_live_update() {
+  start_server http 0 "$SCRATCH/http.log"
+  settings <<<'{"network": {"allowedDomains": []}, "filesystem": {"allowWrite": ["."]}}'
+  mkfifo "$SCRATCH/control"
+  # The command tries once, tells the test, waits for the update, tries again.
+  set +e
+  "$SRT" -s "$SCRATCH/settings.json" --control-fd 3 -- sh -c "
+    $PROXIED_CURL http://localhost:$PORT/first; echo > step1
+    i=0; while [ ! -e go ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
+    $PROXIED_CURL http://localhost:$PORT/second; ls -l /proc/self/fd/3" \
+    3<"$SCRATCH/control" >"$SCRATCH/.out" 2>"$SCRATCH/.err" &
+  local srt_pid=$!
+  exec 7>"$SCRATCH/control"
+  wait_for test -e "$WS/step1" || fail "the command did not start"
+  echo 'this is not json' >&7
+  echo '{"network": {"allowedDomains": ["localhost"]}, "filesystem": {"allowWrite": ["."]}}' >&7
+  sleep 0.3
+  touch "$WS/go"
+  wait "$srt_pid"
+  STATUS=$?
+  exec 7>&-
+  set -e
+  OUT=$(cat "$SCRATCH/.out")
+  ERR=$(cat "$SCRATCH/.err")
+  expect_status 0
+  expect_in "$OUT" "403"
+  expect_in "$OUT" "hello from host server"
+  expect_in "$ERR" "Invalid config on control fd 3: ignored, previous config still in force"
+  expect_in "$OUT" "/proc/self/fd/3 -> /dev/null"
+  expect_in "$(cat "$SCRATCH/http.log")" "GET /second"
+  expect_not_in "$(cat "$SCRATCH/http.log")" "GET /first"
+  run_srt --control-fd 2 -- true
+  expect_status 125
+  expect_in "$ERR" "must be an integer file descriptor >= 3"
+  run_srt --control-fd 9 -- true
+  expect_status 125
+  expect_in "$ERR" "--control-fd 9 is not usable"
+}
+
+scenario_net_environment() {
+  settings <<<'{"network": {"allowedDomains": ["example.com"]}}'
+  with_settings -- sh -c 'env | sort'
+  expect_status 0
+  expect_in "$OUT" "SANDBOX_RUNTIME=1"
+  expect_in "$OUT" "HTTP_PROXY=http://srt:"
+  expect_in "$OUT" "@localhost:3128"
+  expect_in "$OUT" "ALL_PROXY=http://srt:"
+  expect_in "$OUT" "FTP_PROXY=socks5h://srt:"
+  expect_in "$OUT" "NO_PROXY=localhost,127.0.0.1,::1"
+  expect_in "$OUT" "GIT_CONFIG_PARAMETERS='http.proxyAuthMethod=basic'"
+  expect_in "$OUT" "connect %h %p'"
+  expect_in "$OUT" "JAVA_TOOL_OPTIONS=-Dhttp.proxyHost=localhost -Dhttp.proxyPort=3128"
+  expect_in "$OUT" "CLOUDSDK_PROXY_PORT=3128"
+  expect_not_in "$OUT" "CLAUDE_"
+  # No network section: no proxies, no proxy variables.
+  run_srt -- sh -c 'env'
+  expect_not_in "$OUT" "HTTP_PROXY"
+}
+
 # ---- settings and CLI -------------------------------------------------------
 
 scenario_settings_errors() {
@@ -443,7 +666,9 @@ scenario_explain() {
   run_srt policy explain -s "$SCRATCH/settings.json" --path "$HOME/.ssh/id_rsa" --path .mcp.json --path newfile
   expect_status 0
   expect_in "$OUT" "hidden      $HOME/.ssh"
-  expect_in "$OUT" "network.allowedDomains [stricter]"
+  expect_in "$OUT" "allow example.com  <- network.allowedDomains[0]"
+  expect_in "$OUT" "socket: fails with EPERM when"
+  expect_in "$OUT" "HTTP_PROXY=http://srt:<token>@localhost:3128"
   expect_in "$OUT" "bwrap --die-with-parent"
   expect_in "$OUT" "readable: no, writable: no"
   expect_in "$OUT" 'decided by: filesystem.denyRead[0] "~/.ssh"'

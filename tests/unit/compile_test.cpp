@@ -289,13 +289,15 @@ TEST_CASE("compile: network rules and the not-enforced report") {
   CHECK(p.network.domain_rules[0].reason == "no");
   CHECK(p.network.domain_rules[1].pattern == "example.com");
   CHECK(p.network.domain_rules[2].port == 443);
-  CHECK_FALSE(p.network.proxied);
+  CHECK(p.network.proxied);  // a network section starts the proxies
   std::map<std::string, std::string> notes;
   for (const auto &n : p.notes) notes[n.key] = n.status;
-  CHECK(notes.at("network.allowedDomains") == "stricter");
+  CHECK(notes.count("network.allowedDomains") == 0);  // enforced
   CHECK(notes.at("ripgrep") == "ignored");
-  CHECK(notes.count("network.allowAllUnixSockets"));
+  CHECK(notes.count("network.allowAllUnixSockets") == 0);
   CHECK(notes.count("filesystem.allowWrite") == 0);
+  CHECK_FALSE(f.compile(R"({"filesystem": {"allowWrite": ["."]}})").network.proxied);
+  CHECK(f.compile(R"({"network": {}})").network.proxied);
 }
 
 TEST_CASE("compile: many denyRead glob matches in one directory become one mount plus the re-opened rest") {

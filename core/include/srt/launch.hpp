@@ -22,8 +22,20 @@ struct LaunchRequest {
   std::string enter_host_path;     // where srt-enter is on the host
   std::string enter_sandbox_path;  // where the backend must make it appear
   // The environment the command would get without a sandbox, "NAME=value".
-  // The backend applies the policy's env_set/env_unset on top of it.
+  // The backend applies the policy's env_set/env_unset on top of it, then
+  // `env_set` below.
   std::vector<std::string> env;
+  // srt's own additions, applied last so that no policy entry removes them
+  // (the proxy settings: HTTP_PROXY, ...).
+  std::map<std::string, std::string> env_set;
+  // Host paths srt-enter needs inside the sandbox, each shown read-only at
+  // `sandbox_path` (the proxies' Unix sockets). The sandbox paths lie in
+  // srt's runtime directory, which the policy hides.
+  struct Bind {
+    std::string host_path;
+    std::string sandbox_path;
+  };
+  std::vector<Bind> binds;
   // File descriptors the core keeps open in the launched process and that the
   // backend must pass through to `enter_argv` (e.g. srt-enter's report fd).
   std::vector<int> inherited_fds;
@@ -75,6 +87,12 @@ inline boost::json::value to_json(const LaunchRequest &r) {
   o["enter_host_path"] = r.enter_host_path;
   o["enter_sandbox_path"] = r.enter_sandbox_path;
   o["env"] = ir::json_detail::strings_to_json(r.env);
+  boost::json::object env_set;
+  for (const auto &[k, v] : r.env_set) env_set[k] = v;
+  o["env_set"] = std::move(env_set);
+  boost::json::array binds;
+  for (const auto &b : r.binds) binds.push_back(boost::json::object{{"host_path", b.host_path}, {"sandbox_path", b.sandbox_path}});
+  o["binds"] = std::move(binds);
   o["inherited_fds"] = launch_detail::ints_to_json(r.inherited_fds);
   o["plan_fds"] = launch_detail::ints_to_json(r.plan_fds);
   o["is_root"] = r.is_root;
@@ -89,6 +107,18 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
   r.enter_host_path = as_string(field(o, "enter_host_path", "request"), "request.enter_host_path");
   r.enter_sandbox_path = as_string(field(o, "enter_sandbox_path", "request"), "request.enter_sandbox_path");
   r.env = strings_from_json(field(o, "env", "request"), "request.env");
+  if (auto it = o.find("env_set"); it != o.end())
+    for (const auto &kv : as_object(it->value(), "request.env_set"))
+      r.env_set[std::string(kv.key())] = as_string(kv.value(), "request.env_set." + std::string(kv.key()));
+  if (auto it = o.find("binds"); it != o.end()) {
+    const auto &a = as_array(it->value(), "request.binds");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      std::string w = "request.binds[" + std::to_string(i) + "]";
+      const auto &bo = as_object(a[i], w);
+      r.binds.push_back({as_string(field(bo, "host_path", w), w + ".host_path"),
+                         as_string(field(bo, "sandbox_path", w), w + ".sandbox_path")});
+    }
+  }
   r.inherited_fds = launch_detail::opt_ints(o, "inherited_fds", "request");
   r.plan_fds = launch_detail::opt_ints(o, "plan_fds", "request");
   r.is_root = opt_bool(o, "is_root", "request");

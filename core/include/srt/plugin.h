@@ -31,9 +31,9 @@
  *   - No C++ exception, longjmp or signal may escape a plugin function.
  *
  * Threads
- *   - srt calls the entry point and every backend function from one thread at
- *     a time (the thread that loaded the plugin). Host functions may be
- *     called from any thread the plugin creates.
+ *   - srt calls the entry point and every backend function, and a network
+ *     plugin's start and stop, from one thread at a time. Host functions may
+ *     be called from any thread the plugin creates.
  *
  * What a plugin may not do
  *   - Print (use srt_host_v1.log), exit the process, install signal handlers,
@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define SRT_PLUGIN_ABI_MAJOR 1
-#define SRT_PLUGIN_ABI_MINOR 0
+#define SRT_PLUGIN_ABI_MINOR 1
 
 /* Highest policy IR version (schemas/policy-ir.schema.json) this header knows. */
 #define SRT_IR_VERSION 1
@@ -92,7 +92,7 @@ typedef struct srt_sink {
 
 /* Functions srt offers every plugin. Passed to the entry point; valid until
  * the process exits. Check `struct_size` before using a field added after
- * ABI 1.0 (none yet). */
+ * ABI 1.0 (none yet; network plugins get theirs through srt_net_host_v1). */
 typedef struct srt_host_v1 {
   uint32_t struct_size;
   uint16_t abi_major;
@@ -123,13 +123,66 @@ typedef struct srt_backend_v1 {
                     srt_sink *plan, srt_sink *error);
 } srt_backend_v1;
 
-/* Network plugin function table (kind SRT_PLUGIN_NETWORK). Reserved: the
- * ABI carries the kind, but srt 0.1 starts no network plugin yet. */
+/* The protocol a network plugin asks a decision for; also what the violation
+ * record and the exit summary call the refused attempt. */
+typedef enum srt_net_protocol {
+  SRT_NET_HTTP = 1,    /* a plain-HTTP request forwarded by the proxy */
+  SRT_NET_CONNECT = 2, /* an HTTP CONNECT tunnel */
+  SRT_NET_SOCKS5 = 3   /* a SOCKS5 CONNECT tunnel */
+} srt_net_protocol;
+
+/* What the core lends one running proxy (passed to `start`, valid until
+ * `stop` returns). Every decision lives in the core, so that every network
+ * plugin applies the same rules, the same ask callback and live updates,
+ * and feeds the same violation record. Thread-safe: call from any thread. */
+typedef struct srt_net_host_v1 {
+  uint32_t struct_size;
+  void *ctx;
+  /* May the sandbox reach `host`:`port`, and where exactly may the proxy
+   * connect? `host` is as the client spelled it (a name, an IPv4 address in
+   * any WHATWG spelling, an IPv6 address without brackets). The core
+   * validates and canonicalises it, applies the deny and allow lists, the ask
+   * callback, and for allowed names resolves them once and drops every
+   * address the resolved-address guard refuses. Writes one JSON object to
+   * `verdict`:
+   *   {"allow": true, "host": "<canonical>", "addresses": ["192.0.2.1", "2001:db8::1"]}
+   *     connect to these addresses, in order, and to nothing else;
+   *   {"allow": false, "reason": "host is not on the allow list",
+   *    "kind": "allowlist" | "address" | "malformed" | "unreachable"}
+   *     "allowlist": the lists (or the ask callback) refused; "address": the
+   *     name resolved only to addresses the guard refuses; "malformed": the
+   *     host is not a valid host; "unreachable": allowed, but the name does
+   *     not resolve (answer as an upstream failure: HTTP 502, SOCKS 04).
+   * BLOCKS: it may resolve a name (DNS) and wait for the library's ask
+   * callback; never call it from a thread that serves other connections.
+   * Returns SRT_OK when a verdict was written. */
+  int32_t (*decide)(void *ctx, srt_str host, uint16_t port, int32_t protocol, srt_sink *verdict);
+  /* How this proxy prints (to the log of the srt session that started it;
+   * shown according to its verbosity). */
+  void (*log)(void *ctx, int32_t level, srt_str message);
+} srt_net_host_v1;
+
+/* Network plugin function table (kind SRT_PLUGIN_NETWORK): a filtering proxy.
+ * The plugin's name says the protocol it speaks ("http", "socks5"). */
 typedef struct srt_network_v1 {
   uint32_t struct_size;
-  int32_t (*start)(void *self, srt_str policy_json, srt_sink *endpoints, srt_sink *error);
-  int32_t (*update)(void *self, srt_str policy_json, srt_sink *error);
-  int32_t (*stop)(void *self, srt_sink *error);
+  /* Starts one proxy. `config_json`:
+   *   {"listen": [{"unix": "/abs/path.sock"}, {"tcp": "127.0.0.1:0"}, ...],
+   *    "token": "<secret>" | null}
+   * With a token, clients must present it as the password (HTTP
+   * Proxy-Authorization Basic, SOCKS5 RFC 1929) with the user name "srt" or
+   * "srt.<anything>"; without one, no credentials are asked. The proxy is
+   * accepting connections when `start` returns: srt polls nothing. Writes
+   *   {"endpoints": [{"unix": "/abs/path.sock"}, {"tcp": "127.0.0.1:41234"}]}
+   * (the actual TCP ports) to `endpoints` and a handle for `stop` to
+   * `*instance`. Unix socket paths are created by the plugin (mode 0600);
+   * their directory belongs to srt. */
+  int32_t (*start)(void *self, const srt_net_host_v1 *host, srt_str config_json, void **instance,
+                   srt_sink *endpoints, srt_sink *error);
+  /* Stops accepting, closes every connection, joins every thread the proxy
+   * started and frees `instance`. After it returns the plugin makes no call
+   * through the host it was started with. */
+  int32_t (*stop)(void *self, void *instance, srt_sink *error);
 } srt_network_v1;
 
 /* What the entry point hands back. */

@@ -27,6 +27,7 @@ namespace srt {
 struct PathEntry {
   std::string path;
   bool literal = false;
+  bool operator==(const PathEntry &) const = default;
 };
 
 struct MitmProxySettings {
@@ -78,6 +79,7 @@ struct FilesystemSettings {
   std::vector<PathEntry> allowWrite;
   std::vector<PathEntry> denyWrite;
   bool allowGitConfig = false;
+  bool operator==(const FilesystemSettings &) const = default;
 };
 
 struct CredentialMaskOptions {

@@ -22,6 +22,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -39,6 +40,28 @@ using LogFn = std::function<void(LogLevel, const std::string &)>;
 // The srt version ("0.1.0").
 const char *version();
 
+// A destination no rule decided, for the ask callback.
+struct NetworkRequest {
+  std::string host;  // canonical: lower-case name or IP address
+  std::uint16_t port = 0;
+};
+struct NetworkAnswer {
+  bool allow = false;
+  std::string reason;  // for a refusal: what the command's client is told
+};
+// Consulted for destinations neither list decides (never under
+// strictAllowlist). Called from the proxies' threads, possibly several at
+// once; may block (a user prompt); an exception is a refusal.
+using AskFn = std::function<NetworkAnswer(const NetworkRequest &)>;
+
+// One refused destination and how often it was refused.
+struct NetworkRefusal {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string reason;
+  std::uint64_t count = 0;
+};
+
 struct Options {
   std::string backend;                   // empty: settings' srt.backend ("auto" by default)
   std::vector<std::string> plugin_dirs;  // searched before SRT_PLUGIN_PATH and srt's own
@@ -46,6 +69,10 @@ struct Options {
   std::string enter_path;                // srt-enter; empty: srt's own (install or build tree)
   LogFn log;                             // warnings; debug lines too when `debug`
   bool debug = false;
+  AskFn ask;                             // empty: unlisted destinations are refused
+  // The caller will call update(): start the proxies even when the settings
+  // allow no network, so that an update can open it.
+  bool live_network = false;
 };
 
 struct Command {
@@ -91,6 +118,14 @@ struct PathVerdict {
 };
 PathVerdict explain_path(const ir::Policy &policy, const std::string &path);
 
+// One rule of the system-call filter srt-enter applies just before exec
+// (whatever the backend), in words: {"socket", "the domain is AF_UNIX",
+// "fails with EPERM"}.
+struct SyscallRule {
+  std::string syscalls, when, action;
+};
+std::vector<SyscallRule> syscall_filter(const ir::Policy &policy);
+
 
 // A launched command. Destroying a Child that is still running kills the
 // whole sandbox and waits for it; either way its placeholders are removed.
@@ -127,6 +162,9 @@ struct SpawnOptions {
   // The command's standard input, output and error; -1: this process's own.
   // srt duplicates them; the caller keeps (and closes) its descriptors.
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
+  // Descriptor numbers the command sees as /dev/null instead of what this
+  // process has there (e.g. the caller's own control channel).
+  std::vector<int> null_fds;
   // Make this process a child subreaper and, in wait(), also reap what the
   // sandbox leaves behind, so that wait() returns only when no process of the
   // sandbox is left. Only for programs with no other children (the CLI).
@@ -168,6 +206,17 @@ class Sandbox {
 
   // Compiles, prepares the host (placeholders) and starts `command`.
   Child spawn(const Command &command, SpawnOptions options = {});
+
+  // Replaces the settings. The network rules (allowedDomains, deniedDomains,
+  // deniedDomainReasons, strictAllowlist, deniedResolvedAddresses) take
+  // effect at once, for new connections of commands already running; every
+  // other setting applies to commands spawned later. Returns one line per
+  // change that is not live, for the caller to show.
+  std::vector<std::string> update(Settings settings);
+
+  // Every destination the proxies refused so far, for all commands of this
+  // Sandbox, in first-refused order.
+  std::vector<NetworkRefusal> network_refusals() const;
 
  private:
   struct Impl;

@@ -15,7 +15,8 @@ namespace srt::cli {
 namespace {
 
 // Options that take a value in the next word.
-constexpr std::array<std::string_view, 6> kValueOptions = {"-s", "--settings", "-c", "--backend", "--plugin-dir", "--path"};
+constexpr std::array<std::string_view, 7> kValueOptions = {"-s", "--settings", "-c", "--backend", "--plugin-dir", "--path",
+                                                           "--control-fd"};
 
 bool takes_value(std::string_view a) {
   for (auto v : kValueOptions)
@@ -30,7 +31,9 @@ po::options_description global_options() {
       "settings,s", po::value<std::string>(), "settings file (default: ~/.srt-settings.json; built-in default when absent)")(
       ",c", po::value<std::string>(), "run this shell command line (bash -c) instead of a command")(
       "backend", po::value<std::string>(), "sandbox backend: auto (default), bwrap, or a plugin's name")(
-      "plugin-dir", po::value<std::vector<std::string>>()->composing(), "also load plugins from this directory (repeatable)");
+      "plugin-dir", po::value<std::vector<std::string>>()->composing(), "also load plugins from this directory (repeatable)")(
+      "control-fd", po::value<std::string>(),
+      "read settings updates from this descriptor (>= 3), one complete settings JSON per line; network rules apply at once");
   return d;
 }
 
@@ -60,6 +63,16 @@ void parse_options(const std::vector<std::string> &words, const po::options_desc
   if (vm.count("plugin-dir")) inv.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
   if (vm.count("json")) inv.json = true;
   if (vm.count("path")) inv.paths = vm["path"].as<std::vector<std::string>>();
+  if (vm.count("control-fd")) {
+    const auto &v = vm["control-fd"].as<std::string>();
+    bool digits = !v.empty() && v.size() <= 9 && v.find_first_not_of("0123456789") == std::string::npos;
+    int fd = digits ? std::stoi(v) : -1;
+    if (fd < 3)
+      throw UsageError(fmt::format("option '--control-fd <fd>' argument '{}' is invalid. must be an integer file descriptor >= 3 "
+                                   "(0-2 are stdin, stdout and stderr).",
+                                   v));
+    inv.control_fd = fd;
+  }
 }
 
 // Splits `args` (from `start`) into leading options and the rest.
@@ -107,6 +120,8 @@ Invocation parse_args(const std::vector<std::string> &args) {
       throw UsageError("-c takes the whole shell command line; do not also give a command (write srt -c \"cmd args\")");
     if (!inv.shell && inv.command.empty())
       throw UsageError("No command specified. Use -c <command> or provide command arguments.");
+  } else if (inv.control_fd) {
+    throw UsageError("--control-fd is only for running a command");
   }
   return inv;
 }

@@ -27,6 +27,7 @@ struct Invocation {
   std::vector<std::string> command;     // run: the command and its arguments
   bool json = false;                    // explain --json
   std::vector<std::string> paths;       // explain --path
+  std::optional<int> control_fd;        // --control-fd
 };
 
 // Throws UsageError with a message naming the problem.

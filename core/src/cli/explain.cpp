@@ -10,6 +10,9 @@
 
 #include <cstdio>
 #include <iostream>
+#include <set>
+
+extern char **environ;
 
 namespace srt::cli {
 
@@ -80,7 +83,14 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
   add(p.network.proxied ? "  through srt's proxies" : "  none: the sandbox has its own network namespace with only a loopback interface");
   for (const auto &r : p.network.domain_rules)
     add(fmt::format("  {} {}{}  <- {}", ir::to_string(r.effect), r.pattern, r.port ? fmt::format(":{}", *r.port) : "", r.origin));
-  add(fmt::format("  unix sockets: {}", p.sockets.allow_all_unix ? "all allowed (allowAllUnixSockets)" : "blocked by policy (see below)"));
+  if (p.network.proxied) {
+    add(fmt::format("  deny first, then allow; unmatched hosts: {}",
+                    p.network.strict_allowlist ? "refused (strictAllowlist)" : "refused (the library's ask callback may allow them)"));
+    add("  allowed host names must not resolve to loopback, link-local, metadata or this host's addresses");
+    for (const auto &a : p.network.denied_resolved_addresses) add(fmt::format("  nor to {}  <- network.deniedResolvedAddresses", a));
+  }
+  add(fmt::format("  unix sockets: {}", p.sockets.allow_all_unix ? "all allowed (allowAllUnixSockets)"
+                                                                 : "socket(AF_UNIX) refused by the system-call filter (below)"));
   add("");
   add("process:");
   add(p.process.allow_pty ? "  shares srt's terminal (allowPty)" : "  new session without a controlling terminal");
@@ -101,6 +111,9 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     std::string feats;
     for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
     add("  enforces: " + feats);
+    add("  system-call filter (srt-enter applies it just before exec; other architectures' calls are refused):");
+    for (const auto &r : syscall_filter(p))
+      add(r.when == "always" ? fmt::format("    {}: {}", r.syscalls, r.action) : fmt::format("    {}: {} when {}", r.syscalls, r.action, r.when));
     add("  runs:");
     std::string line = "   ";
     for (const auto &a : b.plan->argv) line += " " + shell_word(a);
@@ -116,6 +129,12 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
       }
       add(fmt::format("  fd {} ({}):{}", f.fd, f.name, words));
     }
+    std::set<std::string> own;
+    for (char **e = environ; e && *e; ++e) own.insert(*e);
+    std::string changed;
+    for (const auto &e : b.plan->env)
+      if (!own.count(e)) changed += "    " + e + "\n";
+    if (!changed.empty()) out += "  with environment changes (the proxies' password is made at launch):\n" + changed;
   }
   for (const auto &v : paths) {
     add("");
@@ -146,6 +165,9 @@ void print_json(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     bo["features"] = std::move(f);
   }
   if (b.plan) bo["plan"] = to_json(*b.plan);
+  boost::json::array filter;
+  for (const auto &r : syscall_filter(p)) filter.push_back(boost::json::object{{"syscalls", r.syscalls}, {"when", r.when}, {"action", r.action}});
+  bo["syscall_filter"] = std::move(filter);
   ex["backend"] = std::move(bo);
   boost::json::array pa;
   for (const auto &v : paths) {

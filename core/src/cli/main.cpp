@@ -16,6 +16,7 @@ Sandbox make_sandbox(const Invocation &inv) {
   o.plugin_dirs = inv.plugin_dirs;
   o.debug = inv.debug;
   o.log = stderr_log();
+  o.live_network = inv.control_fd.has_value();
   Sandbox s = inv.settings ? Sandbox::from_file(*inv.settings, o) : Sandbox::from_default(o);
   for (const auto &w : s.warnings()) warning(w);
   if (inv.debug) debug(fmt::format("settings: {}", s.settings_source()));

@@ -1,11 +1,13 @@
 // `srt [options] cmd...`: launch, forward signals, return the command's status.
 #include "cli/commands.hpp"
+#include "cli/control.hpp"
 #include "cli/output.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <chrono>
+#include <optional>
 #include <csignal>
 #include <cstring>
 #include <poll.h>
@@ -19,6 +21,10 @@ namespace {
 // After the first forwarded signal, the command has this long to exit before
 // the whole sandbox is killed; a second signal kills it at once.
 constexpr std::chrono::seconds kSignalGracePeriod{5};
+
+// How long a command stopped because its control channel failed gets before
+// it is killed.
+constexpr std::chrono::seconds kControlFailureGrace{2};
 
 constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD};
 
@@ -42,6 +48,15 @@ class SignalFd {
   int fd_ = -1;
 };
 
+// One line per refused destination, so that a user sees why a download
+// failed without reading debug output.
+void print_refusals(const Sandbox &sandbox) {
+  for (const auto &r : sandbox.network_refusals()) {
+    std::string where = r.port ? fmt::format("{}:{}", r.host, r.port) : r.host;
+    error(fmt::format("network: refused {} ({}){}", where, r.reason, r.count > 1 ? fmt::format(", {} times", r.count) : ""));
+  }
+}
+
 }  // namespace
 
 int run_command(const Invocation &inv) {
@@ -50,9 +65,12 @@ int run_command(const Invocation &inv) {
   if (inv.shell) cmd.shell = *inv.shell;
   else cmd.argv = inv.command;
 
+  std::optional<ControlChannel> control;
+  if (inv.control_fd) control.emplace(*inv.control_fd);
   SignalFd signals;  // before spawn: no signal can slip between launch and the loop
   SpawnOptions so;
   so.reap_orphans = true;
+  if (inv.control_fd) so.null_fds.push_back(*inv.control_fd);
   Child child = sandbox.spawn(cmd, so);
   bool pty = sandbox.settings().allowPty;
 
@@ -61,16 +79,24 @@ int run_command(const Invocation &inv) {
   // (-Wmaybe-uninitialized) about optional<time_point>.
   std::chrono::steady_clock::time_point deadline{};
   bool has_deadline = false;
+  bool control_failed = false;
   while (!child.try_wait()) {
-    struct pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {child.report_fd(), POLLIN, 0}};
+    int control_fd = control ? control->fd() : -1;
+    struct pollfd fds[3] = {{signals.fd(), POLLIN, 0}, {child.report_fd(), POLLIN, 0}, {control_fd, POLLIN, 0}};
     int timeout = -1;
     if (has_deadline) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
       timeout = left > 0 ? static_cast<int>(left) : 0;
     }
-    int n = ::poll(fds, child.report_fd() >= 0 ? 2 : 1, timeout);
+    int n = ::poll(fds, 3, timeout);  // negative fds are skipped
     if (n < 0 && errno != EINTR) throw SandboxError(fmt::format("poll: {}", std::strerror(errno)));
     if (fds[1].revents && child.report_fd() >= 0) child.handle_report();
+    if (n > 0 && fds[2].revents && control_fd >= 0 && !control->on_readable(sandbox, inv.debug) && !control_failed) {
+      control_failed = true;
+      child.signal(SIGTERM);
+      deadline = std::chrono::steady_clock::now() + kControlFailureGrace;
+      has_deadline = true;
+    }
     if (has_deadline && std::chrono::steady_clock::now() >= deadline) {
       if (inv.debug) debug("the command did not exit after the forwarded signal; killing the sandbox");
       child.kill();
@@ -101,6 +127,8 @@ int run_command(const Invocation &inv) {
     }
   }
   ExitStatus status = child.wait();
+  if (status.code != 0 || inv.debug || interrupted_by) print_refusals(sandbox);
+  if (control_failed) return kExitSrtError;
   if (interrupted_by) return 128 + interrupted_by;
   if (status.setup_failed) {
     error(fmt::format("the sandbox could not be set up (the launcher exited with status {}); see the message above. "

@@ -33,6 +33,7 @@ void Backend::fail(const char *what, int32_t status, const std::string &error) c
 Probe Backend::probe(const std::string &policy_json, bool deep) const {
   StringSink report, error;
   std::string options = deep ? R"({"deep":true})" : R"({"deep":false})";
+  ScopedPluginLog scoped(info_.log);
   int32_t status = table_->probe(info_.descriptor->self, str(policy_json), str(options), report.sink(), error.sink());
   if (status != SRT_OK) fail("probe", status, error.text());
   auto v = parse_output(report.text(), "probe report", info_);
@@ -55,6 +56,7 @@ Probe Backend::probe(const std::string &policy_json, bool deep) const {
 LaunchPlan Backend::render(const std::string &policy_json, const LaunchRequest &request) const {
   StringSink plan, error;
   std::string request_json = boost::json::serialize(to_json(request));
+  ScopedPluginLog scoped(info_.log);
   int32_t status = table_->render(info_.descriptor->self, str(policy_json), str(request_json), plan.sink(), error.sink());
   if (status != SRT_OK) fail("render", status, error.text());
   auto v = parse_output(plan.text(), "launch plan", info_);

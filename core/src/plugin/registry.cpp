@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <cstddef>
+#include <mutex>
 
 namespace srt::plugin {
 
@@ -54,26 +55,43 @@ const char *kind_name(int kind) {
 
 struct Registry::Impl {
   LogFn log;
-  srt_host_v1 host{};
   std::vector<boost::dll::shared_library> libraries;
-
-  static void host_log(void *ctx, int32_t level, srt_str message) {
-    auto *self = static_cast<Impl *>(ctx);
-    if (self->log) self->log(level, std::string(message.data ? message.data : "", message.len));
-  }
 };
+
+namespace {
+
+thread_local const LogFn *t_call_log = nullptr;
+std::mutex g_live_mu;
+std::vector<const LogFn *> g_live_logs;  // of live registries, oldest first
+
+void host_log(void *, int32_t level, srt_str message) {
+  std::string text(message.data ? message.data : "", message.data ? message.len : 0);
+  if (t_call_log) {
+    if (*t_call_log) (*t_call_log)(level, text);
+    return;
+  }
+  std::lock_guard lock(g_live_mu);
+  if (!g_live_logs.empty() && *g_live_logs.back()) (*g_live_logs.back())(level, text);
+}
+
+const srt_host_v1 g_host = {sizeof(srt_host_v1), SRT_PLUGIN_ABI_MAJOR, SRT_PLUGIN_ABI_MINOR, nullptr, &host_log};
+
+}  // namespace
+
+ScopedPluginLog::ScopedPluginLog(const LogFn *log) : previous_(t_call_log) { t_call_log = log; }
+ScopedPluginLog::~ScopedPluginLog() { t_call_log = previous_; }
 
 Registry::Registry(LogFn log) : impl_(std::make_unique<Impl>()) {
   impl_->log = std::move(log);
-  impl_->host.struct_size = sizeof(srt_host_v1);
-  impl_->host.abi_major = SRT_PLUGIN_ABI_MAJOR;
-  impl_->host.abi_minor = SRT_PLUGIN_ABI_MINOR;
-  impl_->host.ctx = impl_.get();
-  impl_->host.log = &Impl::host_log;
+  std::lock_guard lock(g_live_mu);
+  g_live_logs.push_back(&impl_->log);
 }
 
 // Plugins are loaded RTLD_NODELETE, so releasing the handles unmaps nothing.
-Registry::~Registry() = default;
+Registry::~Registry() {
+  std::lock_guard lock(g_live_mu);
+  std::erase(g_live_logs, &impl_->log);
+}
 
 void Registry::load_directories(const std::vector<std::string> &dirs) {
   for (const auto &dir : dirs) {
@@ -150,7 +168,11 @@ void Registry::load_file(const std::string &file) {
   auto entry = lib.get<int32_t(const srt_host_v1 *, const srt_plugin_v1 **, srt_sink *)>(SRT_PLUGIN_ENTRY_V1_SYMBOL);
   StringSink error;
   const srt_plugin_v1 *d = nullptr;
-  int32_t status = entry(&impl_->host, &d, error.sink());
+  int32_t status;
+  {
+    ScopedPluginLog scoped(&impl_->log);
+    status = entry(&g_host, &d, error.sink());
+  }
   impl_->libraries.push_back(std::move(lib));
   if (status != SRT_OK)
     return fail(fmt::format("its entry point failed (status {}): {}", status, error.text().empty() ? "no reason given" : error.text()));
@@ -178,11 +200,16 @@ void Registry::load_file(const std::string &file) {
     auto *t = static_cast<const srt_backend_v1 *>(d->table);
     if (!t->probe || !t->render) return fail("its backend table lacks probe or render");
   } else if (d->kind == SRT_PLUGIN_NETWORK) {
-    if (table_size < kMinNetworkTableSize) return fail("its network table is smaller than ABI 1.0's");
+    // ABI 1.0 reserved a draft network table that nothing implemented.
+    if (d->abi_minor < 1) return fail("network plugins need plugin ABI 1.1 or later (1.0 had only a draft network table)");
+    if (table_size < kMinNetworkTableSize) return fail("its network table is smaller than ABI 1.1's");
+    auto *t = static_cast<const srt_network_v1 *>(d->table);
+    if (!t->start || !t->stop) return fail("its network table lacks start or stop");
   } else {
     return fail(fmt::format("unknown plugin kind {}", d->kind));
   }
   info.descriptor = d;
+  info.log = &impl_->log;
 
   // 5. One plugin per name and kind: the first found wins.
   for (const auto &p : plugins_) {

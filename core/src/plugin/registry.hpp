@@ -30,11 +30,31 @@ struct PluginInfo {
   int abi_major = 0, abi_minor = 0;
   unsigned ir_version_max = 0;
   const srt_plugin_v1 *descriptor = nullptr;
+  // Where the plugin's log lines go during calls into it (the registry's).
+  const std::function<void(int, const std::string &)> *log = nullptr;
 };
 
 const char *kind_name(int kind);
 
 using LogFn = std::function<void(int level, const std::string &)>;
+
+// Plugins keep the host table they were given at load for as long as the
+// process lives (they are never unloaded), while registries come and go with
+// their Sandbox. So every plugin gets one immortal table, and its log lines
+// go to the log of whoever is calling into the plugin on this thread, or,
+// from a plugin's own threads, to the most recently created live registry.
+// (A network plugin logs through the table of the proxy it runs instead:
+// srt_net_host_v1.log.)
+class ScopedPluginLog {
+ public:
+  explicit ScopedPluginLog(const LogFn *log);
+  ~ScopedPluginLog();
+  ScopedPluginLog(const ScopedPluginLog &) = delete;
+  ScopedPluginLog &operator=(const ScopedPluginLog &) = delete;
+
+ private:
+  const LogFn *previous_;
+};
 
 class Registry {
  public:

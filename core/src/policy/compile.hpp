@@ -22,6 +22,9 @@ struct CompileContext {
   std::string runtime_dir;
   // The caller's environment (for GIT_CONFIG_COUNT continuation).
   std::function<const char *(const char *)> getenv;
+  // The caller will change the network rules while commands run (the
+  // control fd): start the proxies even when the settings allow nothing.
+  bool live_network = false;
   // Receives one line per decision when debugging; may be empty.
   std::function<void(const std::string &)> debug;
 };
@@ -32,7 +35,7 @@ struct CompileContext {
 ir::Policy compile_policy(const Settings &settings, const CompileContext &context);
 
 // The stages of compile_policy, one file each.
-void compile_network_rules(const Settings &settings, ir::Policy &out);        // network_rules.cpp
+void compile_network_rules(const Settings &settings, bool live, ir::Policy &out);  // network_rules.cpp
 void compile_environment(const Settings &settings, const CompileContext &context, ir::Policy &out);  // environment.cpp
 void compile_filesystem(const Settings &settings, const CompileContext &context, ir::Policy &out);   // filesystem.cpp
 std::vector<ir::Note> settings_notes(const Settings &settings);               // notes.cpp: accepted, not enforced

@@ -7,9 +7,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace srt::policy {
 
-void compile_network_rules(const Settings &s, ir::Policy &out) {
+void compile_network_rules(const Settings &s, bool live, ir::Policy &out) {
   const auto &n = s.network;
   auto add = [&](const std::vector<std::string> &list, ir::Effect effect, const char *key) {
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -30,7 +32,13 @@ void compile_network_rules(const Settings &s, ir::Policy &out) {
   };
   add(n.deniedDomains, ir::Effect::deny, "deniedDomains");
   add(n.allowedDomains, ir::Effect::allow, "allowedDomains");
-  out.network.proxied = false;  // no network plugin in this build
+  // Settings without a network section mean no network: the sandbox gets
+  // only its own loopback and no proxy is started. A network section, even
+  // one that allows nothing, starts the proxies, as does a caller that will
+  // change the rules live (an update can then open what is closed now).
+  out.network.proxied = live || std::any_of(s.present.begin(), s.present.end(), [](const std::string &k) {
+    return k == "network" || k.starts_with("network.");
+  });
   out.network.strict_allowlist = n.strictAllowlist;
   out.network.denied_resolved_addresses = n.deniedResolvedAddresses;
   out.network.http_proxy_port = n.httpProxyPort;

@@ -14,43 +14,37 @@ struct KeyNote {
   const char *detail;
 };
 
-constexpr const char *kNoNetwork =
-    "this build starts no proxy, so the sandbox has no network at all; the rule is accepted and will be enforced by the "
-    "network plugins";
+constexpr const char *kNotInProxies =
+    "srt's proxies do not implement this yet: allowed destinations are reached directly from this host, and the key has no "
+    "effect";
 
 constexpr KeyNote kKeyNotes[] = {
-    {"network.allowedDomains", "stricter",
-     "this build starts no proxy: the sandbox has no network at all, so allowed domains are not reachable yet"},
-    {"network.deniedDomains", "stricter", kNoNetwork},
-    {"network.deniedDomainReasons", "not-yet-enforced", kNoNetwork},
-    {"network.strictAllowlist", "stricter", kNoNetwork},
-    {"network.deniedResolvedAddresses", "stricter", kNoNetwork},
-    {"network.httpProxyPort", "not-yet-enforced", "external proxies are not used yet; the sandbox has no network at all"},
-    {"network.socksProxyPort", "not-yet-enforced", "external proxies are not used yet; the sandbox has no network at all"},
-    {"network.mitmProxy", "not-yet-enforced", kNoNetwork},
-    {"network.allowPlaintextHeaderSet", "not-yet-enforced", kNoNetwork},
-    {"network.stripResponseHeaders", "not-yet-enforced", kNoNetwork},
-    {"network.refuseOpaqueTunnels", "not-yet-enforced", kNoNetwork},
-    {"network.requireHostMatch", "not-yet-enforced", kNoNetwork},
-    {"network.ambiguousRequestTarget", "not-yet-enforced", kNoNetwork},
-    {"network.tlsTerminate", "not-yet-enforced", kNoNetwork},
-    {"network.parentProxy", "not-yet-enforced", kNoNetwork},
+    {"network.mitmProxy", "not-yet-enforced", kNotInProxies},
+    {"network.allowPlaintextHeaderSet", "not-yet-enforced", kNotInProxies},
+    {"network.stripResponseHeaders", "not-yet-enforced", kNotInProxies},
+    {"network.refuseOpaqueTunnels", "not-yet-enforced", kNotInProxies},
+    {"network.requireHostMatch", "not-yet-enforced", kNotInProxies},
+    {"network.ambiguousRequestTarget", "not-yet-enforced", kNotInProxies},
+    {"network.tlsTerminate", "not-yet-enforced", kNotInProxies},
+    {"network.parentProxy", "not-yet-enforced", kNotInProxies},
     {"network.allowUnixSockets", "not-applicable",
      "path-scoped Unix socket rules are a Seatbelt (macOS) feature; on Linux see network.allowAllUnixSockets"},
     {"network.allowLocalBinding", "not-applicable",
      "on Linux the sandbox has its own loopback interface, where binding works without this key"},
     {"network.allowMachLookup", "not-applicable", "mach-lookup rules exist only on macOS (Seatbelt)"},
-    {"ignoreViolations", "not-yet-enforced", "this build records no violations yet, so there is nothing to filter"},
+    {"ignoreViolations", "not-yet-enforced",
+     "srt reports refused network destinations at exit and does not filter that report yet"},
     {"enableWeakerNetworkIsolation", "not-applicable", "a macOS (Seatbelt) setting"},
     {"allowAppleEvents", "not-applicable", "a macOS (Seatbelt) setting"},
     {"ripgrep", "ignored", "srt finds mandatory-deny paths in-process; ripgrep is never run"},
     {"seccomp", "ignored", "srt builds its seccomp filter in-process; no external helper is run"},
     {"socatPath", "ignored", "srt relays in-process; socat is never run"},
-    {"javaAgentJarPath", "not-yet-enforced", "JVM proxy settings come with the network plugins"},
+    {"javaAgentJarPath", "ignored",
+     "srt points the JVM at its proxies with the standard proxy properties in JAVA_TOOL_OPTIONS; no agent is loaded"},
     {"windows", "not-applicable", "a Windows setting"},
-    {"credentials.awsPairs", "not-yet-enforced", "request re-signing needs the network plugins"},
-    {"credentials.sigv4", "not-yet-enforced", "request re-signing needs the network plugins"},
-    {"credentials.allowPlaintextInject", "not-yet-enforced", "credential injection needs the network plugins"},
+    {"credentials.awsPairs", "not-yet-enforced", "request re-signing needs TLS termination in the proxies, not built yet"},
+    {"credentials.sigv4", "not-yet-enforced", "request re-signing needs TLS termination in the proxies, not built yet"},
+    {"credentials.allowPlaintextInject", "not-yet-enforced", "credential injection needs TLS termination in the proxies, not built yet"},
 };
 
 }  // namespace
@@ -63,16 +57,12 @@ std::vector<ir::Note> settings_notes(const Settings &s) {
     for (std::size_t i = 0; i < s.credentials->files.size(); ++i)
       if (s.credentials->files[i].mode == "mask")
         notes.push_back({fmt::format("credentials.files[{}]", i), "stricter",
-                         "masking needs the network plugins; until then the file is hidden (read-denied) instead"});
+                         "masking needs TLS termination in the proxies, not built yet; until then the file is hidden (read-denied) instead"});
     for (std::size_t i = 0; i < s.credentials->envVars.size(); ++i)
       if (s.credentials->envVars[i].mode == "mask")
         notes.push_back({fmt::format("credentials.envVars[{}]", i), "stricter",
-                         "masking needs the network plugins; until then the variable is removed instead"});
+                         "masking needs TLS termination in the proxies, not built yet; until then the variable is removed instead"});
   }
-  if (!s.network.allowAllUnixSockets)
-    notes.push_back({"network.allowAllUnixSockets", "not-yet-enforced",
-                     "false (the default) means Unix sockets are blocked; this build has no seccomp filter yet, so the "
-                     "command can still connect to Unix sockets it can read (e.g. /run/docker.sock)"});
   return notes;
 }
 

@@ -24,6 +24,7 @@ Child::State::~State() {
     reap();
   }
   if (report_fd >= 0) ::close(report_fd);
+  proxies.reset();
   if (session) session->close();
 }
 
@@ -60,8 +61,13 @@ void Child::State::finish(int wait_status) {
   status = s;
   if (log) log(LogLevel::debug, fmt::format("the launcher exited with status {}", s.code));
   reap();
+  if (proxies) {
+    for (const auto &problem : proxies->stop())
+      if (log) log(LogLevel::warn, problem);
+    proxies.reset();
+  }
   if (session) session->close();
-  if (log) log(LogLevel::debug, "the sandbox is gone and its placeholders removed");
+  if (log) log(LogLevel::debug, "the sandbox is gone, its proxies stopped and its placeholders removed");
 }
 
 Child::Child(std::unique_ptr<State> s) : s_(std::move(s)) {}

@@ -3,6 +3,7 @@
 // Sandbox::spawn (sandbox.cpp), driven by child.cpp.
 #pragma once
 
+#include "runtime/proxies.hpp"
 #include "runtime/session.hpp"
 
 #include <srt/srt.hpp>
@@ -23,6 +24,7 @@ struct Child::State {
   bool reap_orphans = false;
   std::optional<ExitStatus> status;
   std::unique_ptr<runtime::Session> session;
+  std::unique_ptr<runtime::Proxies> proxies;  // stopped before the session closes
   LogFn log;
 
   // Kills and reaps a launcher still running; closes the session.

@@ -2,16 +2,20 @@
 // supervision -> cleanup.
 #include <srt/srt.hpp>
 
+#include "net/decisions.hpp"
 #include "plugin/backend.hpp"
 #include "plugin/registry.hpp"
 #include "policy/compile.hpp"
 #include "policy/paths.hpp"
 #include "runtime/child_state.hpp"
 #include "runtime/locations.hpp"
+#include "runtime/proxies.hpp"
+#include "runtime/proxy_env.hpp"
 #include "runtime/report.hpp"
 #include "runtime/runtime_dir.hpp"
 #include "runtime/session.hpp"
 #include "runtime/spawn.hpp"
+#include "seccomp/filter.hpp"
 #include "srt_config.hpp"
 #include "util/strings.hpp"
 
@@ -36,6 +40,12 @@ extern char **environ;
 namespace srt {
 
 const char *version() { return SRT_VERSION; }
+
+std::vector<SyscallRule> syscall_filter(const ir::Policy &policy) {
+  std::vector<SyscallRule> out;
+  for (const auto &r : seccomp::describe(policy)) out.push_back({r.syscalls, r.when, r.action});
+  return out;
+}
 
 namespace {
 
@@ -71,6 +81,13 @@ std::vector<std::string> environ_vector() {
   return out;
 }
 
+LogLevel to_log_level(int plugin_level) {
+  return plugin_level <= SRT_LOG_DEBUG ? LogLevel::debug
+         : plugin_level == SRT_LOG_INFO ? LogLevel::info
+         : plugin_level == SRT_LOG_WARN ? LogLevel::warn
+                                        : LogLevel::error;
+}
+
 std::string shell_path() {
   struct stat st{};
   return ::stat("/bin/bash", &st) == 0 ? "/bin/bash" : "/bin/sh";
@@ -87,6 +104,27 @@ struct Sandbox::Impl {
   Options options;
   runtime::Locations locations;
   std::unique_ptr<plugin::Registry> registry;
+  // Shared by the proxies of every command of this Sandbox; created with the
+  // first command that has network access.
+  std::shared_ptr<net::Decider> decider;
+
+  std::shared_ptr<net::Decider> network_decider(const ir::Policy &policy) {
+    auto rules = std::make_shared<net::Rules>(policy.network);
+    if (decider) {
+      decider->update(std::move(rules));
+      return decider;
+    }
+    net::AskFn ask;
+    if (options.ask)
+      ask = [fn = options.ask](const std::string &host, std::uint16_t port) {
+        auto a = fn(NetworkRequest{host, port});
+        return net::AskAnswer{a.allow, a.reason};
+      };
+    net::DebugFn debug;
+    if (options.debug && options.log) debug = [log = options.log](const std::string &line) { log(LogLevel::debug, line); };
+    decider = std::make_shared<net::Decider>(std::move(rules), std::move(ask), net::system_resolve, net::InterfacesFn{}, std::move(debug));
+    return decider;
+  }
 
   void log(LogLevel level, const std::string &msg) const {
     if (!options.log) return;
@@ -99,13 +137,7 @@ struct Sandbox::Impl {
     if (!options.enter_path.empty()) locations.enter = options.enter_path;
     log(LogLevel::debug, fmt::format("srt {} at {} ({})", SRT_VERSION, locations.executable,
                                      locations.build_tree ? "build tree" : "installed"));
-    registry = std::make_unique<plugin::Registry>([this](int level, const std::string &msg) {
-      log(level <= SRT_LOG_DEBUG ? LogLevel::debug
-          : level == SRT_LOG_INFO ? LogLevel::info
-          : level == SRT_LOG_WARN ? LogLevel::warn
-                                  : LogLevel::error,
-          msg);
-    });
+    registry = std::make_unique<plugin::Registry>([this](int level, const std::string &msg) { log(to_log_level(level), msg); });
     registry->load_directories(locations.plugin_dirs);
   }
 
@@ -120,6 +152,7 @@ struct Sandbox::Impl {
     ctx.tmpdir = dirs.tmpdir;
     ctx.runtime_dir = dirs.base;
     ctx.getenv = [](const char *name) { return std::getenv(name); };
+    ctx.live_network = options.live_network;
     if (options.debug) ctx.debug = [this](const std::string &line) { log(LogLevel::debug, line); };
     return policy::compile_policy(settings, ctx);
   }
@@ -274,8 +307,25 @@ constexpr Need kNeeds[] = {
     {"filesystem", true, "filesystem rules"},
     {"network", true, "network isolation"},
     {"pid_isolation", false, "process isolation"},
-    {"unix_sockets", false, "Unix socket blocking"},
 };
+
+// Where the proxies' sockets appear inside the sandbox, in the hidden runtime
+// directory next to srt-enter.
+std::string sandbox_net_dir(const runtime::Dirs &dirs) { return dirs.base + "/net"; }
+
+// The parts of a launch that exist only when the command has network access.
+struct NetworkLaunch {
+  std::string token;        // the proxies' password
+  std::string session_dir;  // where the proxies' sockets are on the host
+};
+
+// The inherited JAVA_TOOL_OPTIONS of `env` ("NAME=value" list).
+std::string env_value(const std::vector<std::string> &env, std::string_view name) {
+  for (const auto &e : env)
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') return e.substr(name.size() + 1);
+  return {};
+}
+
 
 }  // namespace
 
@@ -283,11 +333,12 @@ constexpr Need kNeeds[] = {
 // directory, which the sandbox sees as an empty tmpfs, so bwrap makes the
 // mount point there and nothing is created on the host) and the command.
 static LaunchRequest build_request(const ir::Policy &policy, const Command &command, const std::string &enter_host_path,
-                            const runtime::Dirs &dirs, int report_fd, const std::vector<int> &plan_fds) {
+                                   const runtime::Dirs &dirs, int report_fd, int seccomp_fd, const NetworkLaunch *network,
+                                   const std::vector<int> &plan_fds) {
   LaunchRequest req;
   req.enter_host_path = enter_host_path;
   req.enter_sandbox_path = dirs.base + "/enter";
-  req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd)};
+  req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd), "--seccomp-fd", std::to_string(seccomp_fd)};
   // Signals srt's caller left at their default action are ignored in the
   // launcher (see kForwardedSignals) and restored by srt-enter.
   std::vector<std::string> reset;
@@ -297,19 +348,31 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   }
   if (!reset.empty()) req.enter_argv.insert(req.enter_argv.end(), {"--reset-signals", util::join(reset, ",")});
   if (!policy.process.allow_pty) req.enter_argv.push_back("--own-process-group");
+  req.env = command.env ? *command.env : environ_vector();
+  if (network) {
+    std::string inside = sandbox_net_dir(dirs);
+    req.binds.push_back({network->session_dir, inside});
+    req.enter_argv.insert(req.enter_argv.end(),
+                          {"--bridge", fmt::format("{}={}/{}", runtime::kSandboxHttpPort, inside, runtime::kHttpSocketName),
+                           "--bridge", fmt::format("{}={}/{}", runtime::kSandboxSocksPort, inside, runtime::kSocksSocketName)});
+    req.env_set = runtime::proxy_environment(network->token, req.enter_sandbox_path, env_value(req.env, "JAVA_TOOL_OPTIONS"));
+  }
   req.enter_argv.push_back("--");
   if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
   else req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
-  req.env = command.env ? *command.env : environ_vector();
-  req.inherited_fds = {report_fd};
+  req.inherited_fds = {report_fd, seccomp_fd};
   req.plan_fds = plan_fds;
   req.is_root = ::geteuid() == 0;
   return req;
 }
 
 LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend, const Command &command) const {
-  // The descriptor numbers are those a launch from a shell would get.
-  auto req = build_request(policy, command, impl_->locations.enter, runtime::dir_paths(), 3, {4, 5, 6, 7});
+  // The descriptor numbers are those a launch from a shell would get; the
+  // proxies' password is made at launch.
+  auto dirs = runtime::dir_paths();
+  NetworkLaunch network{"<token>", dirs.base + "/sessions/<session>"};
+  auto req = build_request(policy, command, impl_->locations.enter, dirs, 3, 4, policy.network.proxied ? &network : nullptr,
+                           {5, 6, 7, 8});
   return impl_->backend(backend).render(boost::json::serialize(ir::to_json(policy)), req);
 }
 
@@ -348,6 +411,26 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   state->own_group = !policy.process.allow_pty;
   state->session->create_placeholders(policy.filesystem.mounts);
 
+  if (policy.network.http_proxy_port || policy.network.socks_proxy_port)
+    throw SandboxError("network.httpProxyPort / network.socksProxyPort (an external proxy) are not supported by this build yet; "
+                       "remove them to filter through srt's own proxies");
+  std::optional<NetworkLaunch> network;
+  if (policy.network.proxied) {
+    state->proxies = std::make_unique<runtime::Proxies>(*impl.registry, impl.network_decider(policy), state->session->dir(),
+                                                        [log = state->log](int level, const std::string &msg) {
+                                                          if (log) log(to_log_level(level), msg);
+                                                        });
+    network = NetworkLaunch{state->proxies->token(), state->session->dir()};
+    impl.log(LogLevel::debug, fmt::format("proxies listening on {} and {}", state->proxies->http_socket(), state->proxies->socks_socket()));
+  }
+  // The filter srt-enter applies just before exec (built here: libseccomp
+  // allocates, srt-enter only loads the finished program).
+  int seccomp_memfd = runtime::make_memfd("srt-seccomp", seccomp::build_program(policy));
+  struct SeccompCloser {
+    int fd;
+    ~SeccompCloser() { ::close(fd); }
+  } seccomp_closer{seccomp_memfd};
+
   auto channel = runtime::make_report_channel();
   state->report_fd = channel.parent_fd;
   struct ChildEndCloser {
@@ -357,15 +440,19 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
 
   // Our fds in the launcher go where the caller's inherited fds are not.
   std::vector<int> taken;
+  for (int fd : options.null_fds) taken.push_back(fd);
   int report_target = runtime::free_fd_number(3, taken);
   taken.push_back(report_target);
+  int seccomp_target = runtime::free_fd_number(3, taken);
+  taken.push_back(seccomp_target);
   std::vector<int> plan_fds;
   for (int i = 0; i < kPlanFds; ++i) {
     plan_fds.push_back(runtime::free_fd_number(3, taken));
     taken.push_back(plan_fds.back());
   }
 
-  auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, plan_fds);
+  auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, seccomp_target, network ? &*network : nullptr,
+                           plan_fds);
   LaunchPlan plan = backend.render(policy_json, req);
   if (impl.options.debug) {
     std::string line = "launch:";
@@ -385,6 +472,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   spec.new_process_group = state->own_group;
   spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
   spec.fds.emplace_back(channel.child_fd, report_target);
+  spec.fds.emplace_back(seccomp_memfd, seccomp_target);
   std::vector<int> memfds;
   struct MemfdCloser {
     std::vector<int> &fds;
@@ -398,6 +486,12 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     memfds.push_back(runtime::make_memfd(f.name, f.content));
     spec.fds.emplace_back(memfds.back(), f.fd);
   }
+  if (!options.null_fds.empty()) {
+    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) throw SandboxError(fmt::format("cannot open /dev/null: {}", std::strerror(errno)));
+    memfds.push_back(null_fd);  // closed with the memfds
+    for (int fd : options.null_fds) spec.fds.emplace_back(null_fd, fd);
+  }
   if (options.stdin_fd >= 0) spec.fds.emplace_back(options.stdin_fd, 0);
   if (options.stdout_fd >= 0) spec.fds.emplace_back(options.stdout_fd, 1);
   if (options.stderr_fd >= 0) spec.fds.emplace_back(options.stderr_fd, 2);
@@ -406,6 +500,31 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     throw SandboxError(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
   state->launcher = runtime::spawn(spec);
   return Child(std::move(state));
+}
+
+std::vector<std::string> Sandbox::update(Settings settings) {
+  auto &impl = *impl_;
+  std::vector<std::string> not_live;
+  if (!(settings.filesystem == impl.settings.filesystem))
+    not_live.push_back("filesystem rules are not live: running commands keep the ones they started with; new commands get the new ones");
+  if (settings.network.allowAllUnixSockets != impl.settings.network.allowAllUnixSockets ||
+      settings.allowPty != impl.settings.allowPty || settings.allowNestedUserNamespaces != impl.settings.allowNestedUserNamespaces)
+    not_live.push_back("process settings (allowAllUnixSockets, allowPty, allowNestedUserNamespaces) are not live: they apply to new commands");
+  if (settings.source.empty()) settings.source = "<settings update>";
+  if (impl.decider) {
+    ir::Policy scratch;
+    policy::compile_network_rules(settings, impl.options.live_network, scratch);
+    impl.decider->update(std::make_shared<net::Rules>(scratch.network));
+  }
+  impl.settings = std::move(settings);
+  return not_live;
+}
+
+std::vector<NetworkRefusal> Sandbox::network_refusals() const {
+  std::vector<NetworkRefusal> out;
+  if (!impl_->decider) return out;
+  for (const auto &r : impl_->decider->refusals()) out.push_back({r.host, r.port, r.reason, r.count});
+  return out;
 }
 
 }  // namespace srt

@@ -137,8 +137,15 @@ std::string remove_placeholder(const Placeholder &p) {
   return {};
 }
 
+// A session directory holds its manifest and the proxies' sockets (which a
+// killed srt leaves behind).
 void remove_tree_shallow(const std::string &dir) {
   ::unlink((dir + "/" + kManifest).c_str());
+  for (const char *name : {kHttpSocketName, kSocksSocketName}) {
+    std::string path = dir + "/" + name;
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
+  }
   ::rmdir(dir.c_str());
 }
 

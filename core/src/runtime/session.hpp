@@ -23,6 +23,10 @@
 
 namespace srt::runtime {
 
+// The proxies' sockets in a session directory (runtime/proxies.hpp).
+inline constexpr const char *kHttpSocketName = "http.sock";
+inline constexpr const char *kSocksSocketName = "socks.sock";
+
 class Session {
  public:
   using Log = std::function<void(const std::string &)>;

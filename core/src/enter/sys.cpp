@@ -1,0 +1,51 @@
+#include "enter/sys.hpp"
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace srt::enter {
+
+void die(const char *format, ...) {
+  std::fputs("srt-enter: ", stderr);
+  va_list ap;
+  va_start(ap, format);
+  std::vfprintf(stderr, format, ap);
+  va_end(ap);
+  std::fputc('\n', stderr);
+  std::_Exit(kExitUsage);
+}
+
+void die_errno(const char *format, ...) {
+  int err = errno;
+  std::fputs("srt-enter: ", stderr);
+  va_list ap;
+  va_start(ap, format);
+  std::vfprintf(stderr, format, ap);
+  va_end(ap);
+  std::fprintf(stderr, ": %s\n", std::strerror(err));
+  std::_Exit(kExitUsage);
+}
+
+bool write_all(int fd, const void *data, std::size_t size) {
+  const char *p = static_cast<const char *>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void close_fd(int fd) {
+  if (fd >= 0) ::close(fd);
+}
+
+}  // namespace srt::enter

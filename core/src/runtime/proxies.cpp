@@ -1,0 +1,121 @@
+#include "runtime/proxies.hpp"
+
+#include "util/strings.hpp"
+
+#include <srt/error.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <sys/random.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace srt::runtime {
+
+namespace {
+
+constexpr std::size_t kTokenBytes = 16;
+constexpr std::size_t kMaxSocketPath = sizeof(sockaddr_un{}.sun_path) - 1;
+
+net::Protocol protocol_from(int32_t p) {
+  switch (p) {
+    case SRT_NET_CONNECT: return net::Protocol::connect;
+    case SRT_NET_SOCKS5: return net::Protocol::socks5;
+    default: return net::Protocol::http;
+  }
+}
+
+}  // namespace
+
+std::string make_proxy_token() {
+  unsigned char bytes[kTokenBytes];
+  std::size_t got = 0;
+  while (got < sizeof bytes) {
+    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw SandboxError(fmt::format("cannot make a proxy password: getrandom: {}", std::strerror(errno)));
+    got += static_cast<std::size_t>(n);
+  }
+  std::string hex;
+  for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
+  return hex;
+}
+
+Proxies::Proxies(const plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
+                 std::function<void(int, const std::string &)> log)
+    : decider_(std::move(decider)), log_(std::move(log)), token_(make_proxy_token()) {
+  host_.struct_size = sizeof host_;
+  host_.ctx = this;
+  host_.decide = &Proxies::decide;
+  host_.log = &Proxies::log;
+  http_socket_ = session_dir + "/" + kHttpSocketName;
+  socks_socket_ = session_dir + "/" + kSocksSocketName;
+  if (http_socket_.size() > kMaxSocketPath || socks_socket_.size() > kMaxSocketPath)
+    throw SandboxError(fmt::format("srt's runtime directory path is too long for a Unix socket ({} > {} bytes): {}; "
+                                   "set XDG_RUNTIME_DIR or TMPDIR to a shorter directory",
+                                   socks_socket_.size(), kMaxSocketPath, util::quoted(session_dir)));
+  try {
+    for (const auto &[name, path] : {std::pair{"http", http_socket_}, std::pair{"socks5", socks_socket_}}) {
+      const auto *info = registry.find(SRT_PLUGIN_NETWORK, name);
+      if (!info)
+        throw SandboxError(fmt::format("the network plugin \"{}\" is not installed, so srt cannot give the sandbox the network access its "
+                                       "settings allow (see `srt backends -d`); reinstall srt",
+                                       name));
+      plugin::Network plugin(*info);
+      boost::json::object config;
+      boost::json::array listen;
+      listen.push_back(boost::json::object{{"unix", path}});
+      config["listen"] = std::move(listen);
+      config["token"] = token_;
+      std::vector<plugin::Endpoint> endpoints;
+      void *instance = plugin.start(&host_, boost::json::serialize(config), endpoints);
+      running_.emplace_back(plugin, instance);
+    }
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+Proxies::~Proxies() { stop(); }
+
+std::vector<std::string> Proxies::stop() {
+  std::vector<std::string> problems;
+  for (auto &[plugin, instance] : running_)
+    if (auto msg = plugin.stop(instance); !msg.empty()) problems.push_back(msg);
+  running_.clear();
+  return problems;
+}
+
+int32_t Proxies::decide(void *ctx, srt_str host, uint16_t port, int32_t protocol, srt_sink *verdict) {
+  try {
+    auto *self = static_cast<Proxies *>(ctx);
+    auto d = self->decider_->decide(std::string_view(host.data ? host.data : "", host.len), port, protocol_from(protocol));
+    boost::json::object o;
+    o["allow"] = d.allow;
+    if (d.allow) {
+      o["host"] = d.host;
+      boost::json::array a;
+      for (const auto &addr : d.addresses) a.emplace_back(addr.to_string());
+      o["addresses"] = std::move(a);
+    } else {
+      o["reason"] = d.reason;
+      o["kind"] = d.kind;
+    }
+    std::string text = boost::json::serialize(o);
+    if (verdict && verdict->append) verdict->append(verdict->ctx, text.data(), text.size());
+    return SRT_OK;
+  } catch (...) {
+    return SRT_ERR_INTERNAL;  // the SDK turns this into a refusal
+  }
+}
+
+void Proxies::log(void *ctx, int32_t level, srt_str message) {
+  auto *self = static_cast<Proxies *>(ctx);
+  if (self->log_) self->log_(level, std::string(message.data ? message.data : "", message.data ? message.len : 0));
+}
+
+}  // namespace srt::runtime

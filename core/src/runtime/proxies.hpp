@@ -1,0 +1,57 @@
+// The filtering proxies of one launch: srt's "http" and "socks5" network
+// plugins, listening on Unix sockets in the launch's private session
+// directory, asking the sandbox's Decider for every destination, and
+// accepting only clients that present this launch's token.
+//
+// Not thread-safe (start and stop from the thread that spawns); the proxies'
+// own threads only call decide(), which is.
+#pragma once
+
+#include "net/decisions.hpp"
+#include "plugin/network.hpp"
+#include "plugin/registry.hpp"
+#include "runtime/session.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace srt::runtime {
+
+// A fresh random proxy password (32 hex characters). Throws SandboxError when
+// the kernel gives no randomness (never a weaker token).
+std::string make_proxy_token();
+
+class Proxies {
+ public:
+  // Starts both proxies. Throws SandboxError naming what is missing or
+  // failed; whatever had started is stopped again.
+  // `log` receives the proxies' own lines (level as in srt_log_level); it
+  // must be callable from any thread until stop() returns.
+  Proxies(const plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
+          std::function<void(int, const std::string &)> log);
+  ~Proxies();
+  Proxies(const Proxies &) = delete;
+  Proxies &operator=(const Proxies &) = delete;
+
+  const std::string &token() const { return token_; }
+  const std::string &http_socket() const { return http_socket_; }
+  const std::string &socks_socket() const { return socks_socket_; }
+
+  // Stops both (joins their threads). Idempotent; returns problems as
+  // messages instead of throwing.
+  std::vector<std::string> stop();
+
+ private:
+  static int32_t decide(void *ctx, srt_str host, uint16_t port, int32_t protocol, srt_sink *verdict);
+  static void log(void *ctx, int32_t level, srt_str message);
+
+  std::shared_ptr<net::Decider> decider_;
+  std::function<void(int, const std::string &)> log_;
+  srt_net_host_v1 host_{};
+  std::string token_, http_socket_, socks_socket_;
+  std::vector<std::pair<plugin::Network, void *>> running_;
+};
+
+}  // namespace srt::runtime

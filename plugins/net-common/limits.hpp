@@ -7,13 +7,15 @@
 
 namespace srt::proxy {
 
-// Threads running the event loop. The proxies mostly move bytes between
-// sockets; two threads keep both cores of a small machine busy without
-// contending on one connection (each connection is served by one at a time).
-inline constexpr unsigned kIoThreads = 2;
+// Threads running the event loop. One: a proxy mostly asks the kernel to
+// move bytes (splice), a second thread measured within noise on throughput
+// (bench/proxy), and every thread is paid for at every launch (srt starts
+// two proxies per command).
+inline constexpr unsigned kIoThreads = 1;
 
 // Threads that call NetHost::decide, which blocks on DNS and on the library's
-// ask callback. More than the cores: they mostly wait.
+// ask callback. More than the cores: they mostly wait. Started with the first
+// decision, so that a command that never connects pays for none.
 inline constexpr unsigned kDecideThreads = 4;
 
 // Client connections served at once (each tunnel holds two sockets and, while

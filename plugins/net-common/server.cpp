@@ -70,7 +70,6 @@ void Server::start(AcceptFn accept) {
     for (auto &a : acceptors_) endpoints_.push_back(a->listener.actual);
     for (auto &a : acceptors_) wait_for_clients(*a);
     BlockAllSignals blocked;
-    decide_pool_.emplace(kDecideThreads);
     for (unsigned i = 0; i < kIoThreads; ++i) threads_.emplace_back([this] { run_io(); });
   } catch (...) {
     stop();
@@ -144,14 +143,21 @@ void Server::accept_ready(Acceptor &a) {
   for (int i = 0; i < kAcceptBatch; ++i) {
     int fd = accept_client(a.descriptor.native_handle());
     if (fd >= 0) {
+      if (a.failing) log(SRT_LOG_DEBUG, "accepting clients again");
+      a.failing = false;
       take_client(fd, a.listener.family);
       continue;
     }
     const int err = errno;
     if (err == EAGAIN || err == EWOULDBLOCK) break;
     if (err == EINTR || err == ECONNABORTED || err == EPROTO) continue;
-    log(SRT_LOG_WARN, std::string("accept failed: ") + std::strerror(err) +
-                          (out_of_resources(err) ? " (pausing before accepting again)" : ""));
+    // Once per episode: a process out of descriptors would otherwise log ten
+    // lines a second.
+    if (!a.failing)
+      log(SRT_LOG_WARN, std::string("accept failed: ") + std::strerror(err) +
+                            (out_of_resources(err) ? " (raise the descriptor limit, ulimit -n)" : "") +
+                            "; retrying");
+    a.failing = true;
     retry_later(a);
     return;
   }
@@ -188,6 +194,12 @@ void Server::take_client(int fd, int family) {
 }
 
 void Server::decide(std::string host, std::uint16_t port, srt_net_protocol protocol, Executor ex, VerdictFn done) {
+  {
+    // Called on the I/O threads only, which stop() joins before it touches
+    // the pool; their signal mask (all blocked) is what the pool inherits.
+    std::lock_guard lock(decide_pool_mu_);
+    if (!decide_pool_) decide_pool_.emplace(kDecideThreads);
+  }
   asio::post(*decide_pool_,
              [this, host = std::move(host), port, protocol, ex = std::move(ex), done = std::move(done)]() mutable {
                // Nothing may escape into the pool's thread (it would end the process).

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -61,6 +62,7 @@ class Server : public sdk::Proxy {
     Listener listener;
     asio::posix::stream_descriptor descriptor;
     asio::steady_timer retry;
+    bool failing = false;  // accept() failed and has not succeeded since (logged once)
     Acceptor(asio::io_context &io, Listener l);
   };
 
@@ -85,7 +87,8 @@ class Server : public sdk::Proxy {
   // them the sessions and sockets they keep alive.
   std::optional<asio::io_context> io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::optional<asio::thread_pool> decide_pool_;
+  std::mutex decide_pool_mu_;                     // creation only (see decide())
+  std::optional<asio::thread_pool> decide_pool_;  // started with the first decision
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<std::thread> threads_;
 };

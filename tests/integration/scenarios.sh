@@ -559,6 +559,16 @@ scenario_net_live_update() {
   expect_in "$ERR" "--control-fd 9 is not usable"
 }
 
+scenario_low_fd_limit() {
+  # A common soft limit of 1024 (or lower) must not stop srt, and the command
+  # keeps the limit it was given even though srt raises its own.
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  ulimit -Sn 256
+  with_settings -- sh -c 'ulimit -Sn'
+  expect_status 0
+  [[ "$OUT" == 256 ]] || fail "the command's descriptor limit is $OUT, not 256"
+}
+
 scenario_net_environment() {
   settings <<<'{"network": {"allowedDomains": ["example.com"]}}'
   with_settings -- sh -c 'env | sort'

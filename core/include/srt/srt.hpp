@@ -20,6 +20,7 @@
 #include <srt/policy.hpp>
 #include <srt/settings.hpp>
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -165,6 +166,9 @@ struct SpawnOptions {
   // Descriptor numbers the command sees as /dev/null instead of what this
   // process has there (e.g. the caller's own control channel).
   std::vector<int> null_fds;
+  // The command's RLIMIT_NOFILE; default: this process's. (The CLI raises
+  // its own limit for the proxies and gives the command the one it had.)
+  std::optional<rlimit> fd_limit;
   // Make this process a child subreaper and, in wait(), also reap what the
   // sandbox leaves behind, so that wait() returns only when no process of the
   // sandbox is left. Only for programs with no other children (the CLI).

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -48,6 +49,22 @@ class SignalFd {
   int fd_ = -1;
 };
 
+// Each proxied connection holds a few descriptors in srt (client, upstream,
+// splice pipes): 1000 concurrent tunnels do not fit the usual soft limit of
+// 1024. srt raises its own soft limit to the hard one and returns the
+// original to the command.
+std::optional<rlimit> raise_fd_limit(bool debug) {
+  rlimit original{};
+  if (::getrlimit(RLIMIT_NOFILE, &original) != 0 || original.rlim_cur >= original.rlim_max) return std::nullopt;
+  rlimit raised = original;
+  raised.rlim_cur = original.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+    if (debug) cli::debug(fmt::format("cannot raise the descriptor limit: {}", std::strerror(errno)));
+    return std::nullopt;
+  }
+  return original;
+}
+
 // One line per refused destination, so that a user sees why a download
 // failed without reading debug output.
 void print_refusals(const Sandbox &sandbox) {
@@ -70,6 +87,7 @@ int run_command(const Invocation &inv) {
   SignalFd signals;  // before spawn: no signal can slip between launch and the loop
   SpawnOptions so;
   so.reap_orphans = true;
+  so.fd_limit = raise_fd_limit(inv.debug);
   if (inv.control_fd) so.null_fds.push_back(*inv.control_fd);
   Child child = sandbox.spawn(cmd, so);
   bool pty = sandbox.settings().allowPty;

@@ -470,6 +470,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   spec.argv = plan.argv;
   spec.env = plan.env;
   spec.new_process_group = state->own_group;
+  spec.fd_limit = options.fd_limit;
   spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
   spec.fds.emplace_back(channel.child_fd, report_target);
   spec.fds.emplace_back(seccomp_memfd, seccomp_target);

@@ -22,9 +22,9 @@ namespace srt::runtime {
 
 namespace {
 
-// Where the child parks source fds while it lays out the targets, above any
-// target a plan may ask for (LaunchPlan files are at most fd 1000).
-constexpr int kParkingFd = 1100;
+// The highest descriptor number a target may be (LaunchPlan files are at
+// most fd 1000).
+constexpr int kMaxTargetFd = 1000;
 
 [[noreturn]] void child_fail(int error_pipe, int err) {
   ssize_t n;
@@ -138,8 +138,16 @@ pid_t spawn(const SpawnSpec &spec) {
   argv.push_back(nullptr);
   for (const auto &e : spec.env) envp.push_back(const_cast<char *>(e.c_str()));
   envp.push_back(nullptr);
-  for (const auto &[src, target] : spec.fds)
-    if (target < 0 || target >= kParkingFd) throw SandboxError(fmt::format("spawn: fd target {} out of range", target));
+  // The child parks every source above every target before laying out the
+  // targets, so that no dup2 clobbers a source not yet placed. The parking
+  // numbers are whatever the kernel gives (no fixed number: it could lie
+  // above the soft descriptor limit), stored in memory allocated here.
+  int park_from = 3;
+  for (const auto &[src, target] : spec.fds) {
+    if (target < 0 || target > kMaxTargetFd) throw SandboxError(fmt::format("spawn: fd target {} out of range", target));
+    park_from = std::max(park_from, target + 1);
+  }
+  std::vector<int> parked(spec.fds.size(), -1);
 
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
@@ -156,11 +164,12 @@ pid_t spawn(const SpawnSpec &spec) {
     if (spec.new_process_group && ::setpgid(0, 0) != 0) child_fail(err_pipe[1], errno);
     std::size_t n = spec.fds.size();
     for (std::size_t i = 0; i < n; ++i)
-      if (::fcntl(spec.fds[i].first, F_DUPFD_CLOEXEC, kParkingFd + static_cast<int>(i)) != kParkingFd + static_cast<int>(i))
-        child_fail(err_pipe[1], errno ? errno : EBADF);
+      if ((parked[i] = ::fcntl(spec.fds[i].first, F_DUPFD_CLOEXEC, park_from)) < 0) child_fail(err_pipe[1], errno);
     for (std::size_t i = 0; i < n; ++i)
-      if (::dup2(kParkingFd + static_cast<int>(i), spec.fds[i].second) < 0) child_fail(err_pipe[1], errno);
-    for (std::size_t i = 0; i < n; ++i) ::close(kParkingFd + static_cast<int>(i));
+      if (::dup2(parked[i], spec.fds[i].second) < 0) child_fail(err_pipe[1], errno);
+    for (std::size_t i = 0; i < n; ++i) ::close(parked[i]);
+    // Last: a lower limit could refuse the descriptors just placed.
+    if (spec.fd_limit && ::setrlimit(RLIMIT_NOFILE, &*spec.fd_limit) != 0) child_fail(err_pipe[1], errno);
     struct sigaction sa{};
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = SIG_IGN;

@@ -8,6 +8,9 @@
 
 #include <sys/types.h>
 
+#include <sys/resource.h>
+
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +25,7 @@ struct SpawnSpec {
   std::vector<std::pair<int, int>> fds;
   bool new_process_group = false;
   std::vector<int> ignore_signals;  // set to SIG_IGN in the child
+  std::optional<rlimit> fd_limit;   // RLIMIT_NOFILE in the child
 };
 
 // Returns the child's pid. Throws SandboxError when the program cannot be

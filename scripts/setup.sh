@@ -21,7 +21,9 @@ packages=(
   libseccomp-dev libfmt-dev doctest-dev
   bubblewrap
   # Used by the tests only (srt itself runs none of them):
-  git python3 python3-jsonschema util-linux passwd procps
+  git python3 python3-jsonschema util-linux passwd procps curl
+  # The fuzz suite (libFuzzer):
+  clang libclang-rt-14-dev
 )
 
 install_missing() {

@@ -559,6 +559,18 @@ scenario_net_live_update() {
   expect_in "$ERR" "--control-fd 9 is not usable"
 }
 
+scenario_net_external_proxy_refused() {
+  # Not supported yet: refused out loud, never silently replaced by srt's
+  # own proxies (which would bypass the user's proxy).
+  settings <<<'{"network": {"allowedDomains": ["example.com"], "httpProxyPort": 8080}}'
+  with_settings -- sh -c 'echo ran > ran'
+  expect_status 125
+  expect_in "$ERR" "httpProxyPort"
+  expect_absent "$WS/ran"
+  run_srt policy explain -s "$SCRATCH/settings.json"
+  expect_in "$OUT" "network.httpProxyPort [stricter]"
+}
+
 scenario_low_fd_limit() {
   # A common soft limit of 1024 (or lower) must not stop srt, and the command
   # keeps the limit it was given even though srt raises its own.

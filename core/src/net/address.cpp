@@ -1,6 +1,7 @@
 #include "net/address.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <cctype>
 #include <cstring>
@@ -95,6 +96,20 @@ std::optional<IpAddress> parse_ipv6(std::string_view text) {
   IpAddress a;
   a.v6 = true;
   if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1) return std::nullopt;
+  return a;
+}
+
+std::optional<IpAddress> from_sockaddr(const sockaddr *sa) {
+  if (!sa) return std::nullopt;
+  IpAddress a;
+  if (sa->sa_family == AF_INET) {
+    std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in *>(sa)->sin_addr, 4);
+  } else if (sa->sa_family == AF_INET6) {
+    a.v6 = true;
+    std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in6 *>(sa)->sin6_addr, 16);
+  } else {
+    return std::nullopt;
+  }
   return a;
 }
 

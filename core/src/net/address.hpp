@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+struct sockaddr;
+
 namespace srt::net {
 
 struct IpAddress {
@@ -24,6 +26,9 @@ std::optional<IpAddress> parse_ipv4_whatwg(std::string_view host, bool *malforme
 
 // A plain IPv6 literal without brackets ("::1", "2001:db8::1").
 std::optional<IpAddress> parse_ipv6(std::string_view text);
+
+// The address of an AF_INET or AF_INET6 socket address; nullopt for others.
+std::optional<IpAddress> from_sockaddr(const struct sockaddr *sa);
 
 // "10.0.0.0/8", "fd00::/8", "192.0.2.1" (a /32), "::1" (a /128).
 struct Cidr {

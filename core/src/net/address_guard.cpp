@@ -1,7 +1,6 @@
 #include "net/address_guard.hpp"
 
 #include <ifaddrs.h>
-#include <netinet/in.h>
 
 #include <cstring>
 
@@ -102,19 +101,8 @@ std::vector<IpAddress> local_interface_addresses() {
   std::vector<IpAddress> out;
   struct ifaddrs *list = nullptr;
   if (::getifaddrs(&list) != 0) return out;
-  for (auto *i = list; i; i = i->ifa_next) {
-    if (!i->ifa_addr) continue;
-    IpAddress a;
-    if (i->ifa_addr->sa_family == AF_INET) {
-      std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in *>(i->ifa_addr)->sin_addr, 4);
-    } else if (i->ifa_addr->sa_family == AF_INET6) {
-      a.v6 = true;
-      std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in6 *>(i->ifa_addr)->sin6_addr, 16);
-    } else {
-      continue;
-    }
-    out.push_back(a);
-  }
+  for (auto *i = list; i; i = i->ifa_next)
+    if (auto a = from_sockaddr(i->ifa_addr)) out.push_back(*a);
   ::freeifaddrs(list);
   return out;
 }

@@ -56,18 +56,8 @@ std::vector<IpAddress> system_resolve(const std::string &host, std::string &erro
     error = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
     return out;
   }
-  for (auto *r = res; r && out.size() < kMaxAddresses; r = r->ai_next) {
-    IpAddress a;
-    if (r->ai_family == AF_INET) {
-      std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in *>(r->ai_addr)->sin_addr, 4);
-    } else if (r->ai_family == AF_INET6) {
-      a.v6 = true;
-      std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in6 *>(r->ai_addr)->sin6_addr, 16);
-    } else {
-      continue;
-    }
-    out.push_back(a);
-  }
+  for (auto *r = res; r && out.size() < kMaxAddresses; r = r->ai_next)
+    if (auto a = from_sockaddr(r->ai_addr)) out.push_back(*a);
   ::freeaddrinfo(res);
   if (out.empty()) error = "no address";
   return out;

@@ -386,6 +386,10 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   ir::Policy policy = impl.compile(dirs);
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
+  if (policy.network.http_proxy_port || policy.network.socks_proxy_port)
+    throw SandboxError("network.httpProxyPort / network.socksProxyPort (an external proxy) are not supported by this build yet; "
+                       "remove them to filter through srt's own proxies");
+
   std::string policy_json = boost::json::serialize(ir::to_json(policy));
   auto [backend_name, probe] = impl.choose(policy_json);
   auto backend = impl.backend(backend_name);
@@ -411,9 +415,6 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   state->own_group = !policy.process.allow_pty;
   state->session->create_placeholders(policy.filesystem.mounts);
 
-  if (policy.network.http_proxy_port || policy.network.socks_proxy_port)
-    throw SandboxError("network.httpProxyPort / network.socksProxyPort (an external proxy) are not supported by this build yet; "
-                       "remove them to filter through srt's own proxies");
   std::optional<NetworkLaunch> network;
   if (policy.network.proxied) {
     state->proxies = std::make_unique<runtime::Proxies>(*impl.registry, impl.network_decider(policy), state->session->dir(),

@@ -21,4 +21,4 @@ class BwrapBackend : public srt::sdk::Backend {
 }  // namespace
 
 SRT_BACKEND_PLUGIN(BwrapBackend, "bwrap", "0.1.0",
-                   "Linux namespaces via bubblewrap: read-only root, writable binds, hidden paths, no network")
+                   "Linux namespaces via bubblewrap: read-only root, writable binds, hidden paths, own network namespace")

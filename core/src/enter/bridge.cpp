@@ -9,11 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sched.h>
 #include <string>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace srt::enter {
@@ -100,7 +100,7 @@ void close_all_but(std::vector<int> keep, int ready_fd) {
 
 }  // namespace
 
-void start_bridge(const std::vector<BridgeSpec> &bridges, std::vector<Listener> &listeners) {
+int start_bridge(const std::vector<BridgeSpec> &bridges, std::vector<Listener> &listeners) {
   // This process becomes the command (execvp keeps the pid): the relay
   // watches this pidfd and exits with the command, even when no pid
   // namespace would end it. Kernels before 5.3 have no pidfd; there the pid
@@ -110,29 +110,31 @@ void start_bridge(const std::vector<BridgeSpec> &bridges, std::vector<Listener> 
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) die_errno("bridge: pipe2");
 
-  pid_t mid = fork();
-  if (mid < 0) die_errno("bridge: fork");
-  if (mid == 0) {
+  // CLONE_PARENT: the relay is our sibling, a child of the sandbox's init,
+  // so the command never finds an unknown child in wait() — one fork, where
+  // a double fork would cost a second one and a wait at every launch. (This
+  // process is single-threaded, so the raw clone needs none of fork()'s
+  // bookkeeping; with no new stack the child runs on a copy of ours.)
+  pid_t relay = static_cast<pid_t>(syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+  if (relay < 0) die_errno("bridge: clone");
+  if (relay == 0) {
     close_fd(ready[0]);
-    pid_t relay = fork();
-    if (relay < 0) relay_fail(ready[1], "fork");
-    if (relay == 0) become_relay(bridges, listeners, owner, ready[1]);
-    // Exiting at once re-parents the relay to the sandbox's init, so the
-    // command never finds an unknown child in wait().
-    std::_Exit(0);
+    become_relay(bridges, listeners, owner, ready[1]);
   }
   close_fd(ready[1]);
-  int status = 0;
-  while (waitpid(mid, &status, 0) < 0) {
-    if (errno == EINTR) continue;
-    if (errno == ECHILD) break;  // SIGCHLD ignored: already reaped by the kernel
-    die_errno("bridge: waitpid");
+  close_fd(owner);
+  for (auto &l : listeners) {
+    close_fd(l.fd);
+    l.fd = -1;
   }
+  return ready[0];
+}
 
+void await_bridge(int ready_fd) {
   char msg[kMaxRelayMessage];
   std::size_t got = 0;
   for (;;) {
-    ssize_t n = read(ready[0], msg + got, sizeof msg - 1 - got);
+    ssize_t n = read(ready_fd, msg + got, sizeof msg - 1 - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) die_errno("bridge: reading the relay's start-up status");
     if (n == 0 || got + static_cast<std::size_t>(n) == sizeof msg - 1) {
@@ -141,16 +143,10 @@ void start_bridge(const std::vector<BridgeSpec> &bridges, std::vector<Listener> 
     }
     got += static_cast<std::size_t>(n);
   }
-  close_fd(ready[0]);
+  close_fd(ready_fd);
   msg[got] = '\0';
   if (got == 0) die("bridge: the relay exited while starting");
   if (!(got == 1 && msg[0] == 'R')) die("bridge: the relay could not start: %s", msg);
-
-  close_fd(owner);
-  for (auto &l : listeners) {
-    close_fd(l.fd);
-    l.fd = -1;
-  }
 }
 
 }  // namespace srt::enter

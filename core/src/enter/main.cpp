@@ -94,9 +94,10 @@ int main(int argc, char **argv) {
   // Listening before the command starts: its first connection is queued,
   // never refused. The relay is forked before the filter is installed (it
   // must create Unix sockets) and before the signals are reset.
+  int bridge_ready = -1;
   if (!o.bridges.empty()) {
     std::vector<Listener> listeners = open_listeners(o.bridges);
-    start_bridge(o.bridges, listeners);
+    bridge_ready = start_bridge(o.bridges, listeners);
   }
 
   reset_signals(o.reset_signals);
@@ -104,6 +105,9 @@ int main(int argc, char **argv) {
   // Without a terminal (a new session), the command leads its own process
   // group, so that srt can signal it and its children together.
   if (o.own_group && setpgid(0, 0) != 0) die_errno("setpgid");
+
+  // The relay set itself up meanwhile.
+  if (bridge_ready >= 0) await_bridge(bridge_ready);
 
   if (o.report_fd >= 0) report_ready(o.report_fd);
 

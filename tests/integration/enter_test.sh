@@ -20,6 +20,10 @@ name=$2
 enter="$SRT_BUILD_DIR/core/srt-enter"
 tools=$SRT_TOOLS_DIR
 test_user=srt-test
+# In a sanitizer build, LeakSanitizer stops the world with ptrace at exit,
+# which the seccomp filter under test refuses (by design): leak checking
+# cannot run in the tools these cases start under the filter.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 skip() {
   echo "SKIP: $*" >&2

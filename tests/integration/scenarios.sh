@@ -559,16 +559,21 @@ scenario_net_live_update() {
   expect_in "$ERR" "--control-fd 9 is not usable"
 }
 
-scenario_net_external_proxy_refused() {
-  # Not supported yet: refused out loud, never silently replaced by srt's
-  # own proxies (which would bypass the user's proxy).
-  settings <<<'{"network": {"allowedDomains": ["example.com"], "httpProxyPort": 8080}}'
-  with_settings -- sh -c 'echo ran > ran'
-  expect_status 125
-  expect_in "$ERR" "httpProxyPort"
-  expect_absent "$WS/ran"
-  run_srt policy explain -s "$SCRATCH/settings.json"
-  expect_in "$OUT" "network.httpProxyPort [stricter]"
+scenario_net_external_proxy() {
+  # httpProxyPort: the sandbox's HTTP proxy is the user's own (here a test
+  # server that logs what reaches it), without srt's credentials; srt relays
+  # to it and does not filter. SOCKS stays srt's own, with its password.
+  start_server http 0 "$SCRATCH/proxy.log"
+  settings <<JSON
+{"network": {"allowedDomains": [], "httpProxyPort": $PORT}}
+JSON
+  with_settings -- sh -c 'echo "$HTTP_PROXY $FTP_PROXY"; '"$PROXIED_CURL"' http://anything.example/through-the-external-proxy'
+  expect_status 0
+  expect_in "$OUT" "http://localhost:3128 socks5h://srt:"
+  expect_in "$OUT" "hello from host server"
+  expect_in "$(cat "$SCRATCH/proxy.log")" "REQUEST GET http://anything.example/through-the-external-proxy HTTP/1.1"
+  # No forwarder is left behind.
+  ! pgrep -u "$(id -u)" -f "srt-enter forward" >/dev/null || fail "srt-enter forward outlived srt"
 }
 
 scenario_low_fd_limit() {

@@ -89,9 +89,10 @@ void close_all_but(std::vector<int> keep, int ready_fd) {
   for (const auto &l : listeners) {
     RelayListener r;
     r.fd = l.fd;
-    r.upstream.sun_family = AF_UNIX;
+    auto *un = reinterpret_cast<sockaddr_un *>(&r.upstream);
+    un->sun_family = AF_UNIX;
     const std::string &path = bridges[l.bridge].path;  // length checked in options.cpp
-    std::memcpy(r.upstream.sun_path, path.c_str(), path.size() + 1);
+    std::memcpy(un->sun_path, path.c_str(), path.size() + 1);
     r.upstream_len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
     relay_listeners.push_back(r);
   }

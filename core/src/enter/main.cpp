@@ -9,12 +9,14 @@
 //   srt-enter [--report-fd N] [--reset-signals 1,2,15] [--own-process-group]
 //             [--seccomp-fd N] [--bridge PORT=PATH]... -- command [args...]
 //   srt-enter connect HOST PORT      (an SSH ProxyCommand; see connect.hpp)
+//   srt-enter forward ...            (srt's host side of an external proxy; see forward.hpp)
 //
 // Exit status when the command cannot be started: 127 not found, 126 not
 // executable, 125 srt-enter itself failed (bad usage, the bridge or the
 // seccomp filter could not be set up: the command never runs without them).
 #include "enter/bridge.hpp"
 #include "enter/connect.hpp"
+#include "enter/forward.hpp"
 #include "enter/listeners.hpp"
 #include "enter/options.hpp"
 #include "enter/seccomp_program.hpp"
@@ -85,6 +87,7 @@ void report_ready(int report_fd) {
 
 int main(int argc, char **argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "connect") return run_connect(argc - 2, argv + 2);
+  if (argc >= 2 && std::string_view(argv[1]) == "forward") run_forward(argc - 2, argv + 2);
 
   Options o = parse_options(argc, argv);
 

@@ -1,6 +1,7 @@
-// The bridge relay's event loop: accepts TCP connections on the sandbox's
-// loopback listeners and relays each, in both directions, to the Unix socket
-// of its bridge (the host side of srt's proxy). Runs in its own process
+// The relay's event loop: accepts connections on its listeners and relays
+// each, in both directions, to the listener's upstream — for the bridge, from
+// the sandbox's loopback to the Unix socket of srt's proxy; for `srt-enter
+// forward`, from a Unix socket on the host to an external proxy's TCP port. Runs in its own process
 // (bridge.hpp), single-threaded, on one epoll set.
 #pragma once
 
@@ -17,7 +18,7 @@ inline constexpr int kMaxConnections = 4096;
 
 struct RelayListener {
   int fd = -1;  // listening, non-blocking, close-on-exec; owned by the relay
-  sockaddr_un upstream{};
+  sockaddr_storage upstream{};  // a Unix socket (the bridge) or TCP (srt-enter forward)
   socklen_t upstream_len = 0;
 };
 

@@ -18,13 +18,7 @@ constexpr const char *kNotInProxies =
     "srt's proxies do not implement this yet: allowed destinations are reached directly from this host, and the key has no "
     "effect";
 
-constexpr const char *kNoExternalProxy =
-    "external proxies are not supported yet: srt refuses to run a command with this key (remove it to filter through srt's "
-    "own proxies)";
-
 constexpr KeyNote kKeyNotes[] = {
-    {"network.httpProxyPort", "stricter", kNoExternalProxy},
-    {"network.socksProxyPort", "stricter", kNoExternalProxy},
     {"network.mitmProxy", "not-yet-enforced", kNotInProxies},
     {"network.allowPlaintextHeaderSet", "not-yet-enforced", kNotInProxies},
     {"network.stripResponseHeaders", "not-yet-enforced", kNotInProxies},

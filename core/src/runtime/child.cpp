@@ -25,6 +25,7 @@ Child::State::~State() {
   }
   if (report_fd >= 0) ::close(report_fd);
   proxies.reset();
+  forwarder.reset();
   if (session) session->close();
 }
 
@@ -60,6 +61,7 @@ void Child::State::finish(int wait_status) {
   s.setup_failed = !command_pid;
   status = s;
   if (log) log(LogLevel::debug, fmt::format("the launcher exited with status {}", s.code));
+  forwarder.reset();  // srt's own child: ended before reap() takes whatever is left
   reap();
   if (proxies) {
     for (const auto &problem : proxies->stop())

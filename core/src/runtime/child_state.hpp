@@ -3,6 +3,7 @@
 // Sandbox::spawn (sandbox.cpp), driven by child.cpp.
 #pragma once
 
+#include "runtime/forwarder.hpp"
 #include "runtime/proxies.hpp"
 #include "runtime/session.hpp"
 
@@ -24,7 +25,8 @@ struct Child::State {
   bool reap_orphans = false;
   std::optional<ExitStatus> status;
   std::unique_ptr<runtime::Session> session;
-  std::unique_ptr<runtime::Proxies> proxies;  // stopped before the session closes
+  std::unique_ptr<runtime::Proxies> proxies;      // stopped before the session closes
+  std::unique_ptr<runtime::Forwarder> forwarder;  // likewise (external proxies)
   LogFn log;
 
   // Kills and reaps a launcher still running; closes the session.

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 
 namespace srt::runtime {
 
@@ -45,20 +46,21 @@ std::string make_proxy_token() {
 }
 
 Proxies::Proxies(const plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
-                 std::function<void(int, const std::string &)> log)
+                 std::function<void(int, const std::string &)> log, bool http, bool socks)
     : decider_(std::move(decider)), log_(std::move(log)), token_(make_proxy_token()) {
   host_.struct_size = sizeof host_;
   host_.ctx = this;
   host_.decide = &Proxies::decide;
   host_.log = &Proxies::log;
-  http_socket_ = session_dir + "/" + kHttpSocketName;
-  socks_socket_ = session_dir + "/" + kSocksSocketName;
-  if (http_socket_.size() > kMaxSocketPath || socks_socket_.size() > kMaxSocketPath)
+  std::string http_socket = session_dir + "/" + kHttpSocketName;
+  std::string socks_socket = session_dir + "/" + kSocksSocketName;
+  if (http_socket.size() > kMaxSocketPath || socks_socket.size() > kMaxSocketPath)
     throw SandboxError(fmt::format("srt's runtime directory path is too long for a Unix socket ({} > {} bytes): {}; "
                                    "set XDG_RUNTIME_DIR or TMPDIR to a shorter directory",
-                                   socks_socket_.size(), kMaxSocketPath, util::quoted(session_dir)));
+                                   socks_socket.size(), kMaxSocketPath, util::quoted(session_dir)));
   try {
-    for (const auto &[name, path] : {std::pair{"http", http_socket_}, std::pair{"socks5", socks_socket_}}) {
+    for (const auto &[name, path, wanted] : {std::tuple{"http", http_socket, http}, std::tuple{"socks5", socks_socket, socks}}) {
+      if (!wanted) continue;
       const auto *info = registry.find(SRT_PLUGIN_NETWORK, name);
       if (!info)
         throw SandboxError(fmt::format("the network plugin \"{}\" is not installed, so srt cannot give the sandbox the network access its "

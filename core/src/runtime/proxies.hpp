@@ -28,16 +28,15 @@ class Proxies {
   // Starts both proxies. Throws SandboxError naming what is missing or
   // failed; whatever had started is stopped again.
   // `log` receives the proxies' own lines (level as in srt_log_level); it
-  // must be callable from any thread until stop() returns.
+  // must be callable from any thread until stop() returns. `http` / `socks`:
+  // which of the two to start (the other may be an external proxy).
   Proxies(const plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
-          std::function<void(int, const std::string &)> log);
+          std::function<void(int, const std::string &)> log, bool http = true, bool socks = true);
   ~Proxies();
   Proxies(const Proxies &) = delete;
   Proxies &operator=(const Proxies &) = delete;
 
   const std::string &token() const { return token_; }
-  const std::string &http_socket() const { return http_socket_; }
-  const std::string &socks_socket() const { return socks_socket_; }
 
   // Stops both (joins their threads). Idempotent; returns problems as
   // messages instead of throwing.
@@ -50,7 +49,7 @@ class Proxies {
   std::shared_ptr<net::Decider> decider_;
   std::function<void(int, const std::string &)> log_;
   srt_net_host_v1 host_{};
-  std::string token_, http_socket_, socks_socket_;
+  std::string token_;
   std::vector<std::pair<plugin::Network, void *>> running_;
 };
 

@@ -10,12 +10,15 @@ namespace {
 // listens) and private ranges, as the reference sets it.
 constexpr const char *kNoProxy = "localhost,127.0.0.1,::1,169.254.0.0/16,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
 
+// "srt:TOKEN@", or nothing for a proxy that asks for no credentials.
+std::string userinfo(const std::string &token) { return token.empty() ? "" : fmt::format("{}:{}@", kProxyUser, token); }
+
 }  // namespace
 
-std::map<std::string, std::string> proxy_environment(const std::string &token, const std::string &enter_path,
-                                                     const std::string &java_tool_options) {
-  std::string http = fmt::format("http://{}:{}@localhost:{}", kProxyUser, token, kSandboxHttpPort);
-  std::string socks = fmt::format("socks5h://{}:{}@localhost:{}", kProxyUser, token, kSandboxSocksPort);
+std::map<std::string, std::string> proxy_environment(const std::string &http_token, const std::string &socks_token,
+                                                     const std::string &enter_path, const std::string &java_tool_options) {
+  std::string http = fmt::format("http://{}localhost:{}", userinfo(http_token), kSandboxHttpPort);
+  std::string socks = fmt::format("socks5h://{}localhost:{}", userinfo(socks_token), kSandboxSocksPort);
   std::map<std::string, std::string> env;
   for (const char *name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy", "GRPC_PROXY",
                            "grpc_proxy", "DOCKER_HTTP_PROXY", "DOCKER_HTTPS_PROXY", "npm_config_proxy", "npm_config_https_proxy",
@@ -28,26 +31,32 @@ std::map<std::string, std::string> proxy_environment(const std::string &token, c
   env["npm_config_noproxy"] = kNoProxy;
   // rsync speaks HTTP CONNECT to RSYNC_PROXY and takes user:password@ (the
   // reference points it at the SOCKS port without credentials: always 407).
-  env["RSYNC_PROXY"] = fmt::format("{}:{}@localhost:{}", kProxyUser, token, kSandboxHttpPort);
+  env["RSYNC_PROXY"] = fmt::format("{}localhost:{}", userinfo(http_token), kSandboxHttpPort);
   env["GIT_CONFIG_PARAMETERS"] = "'http.proxyAuthMethod=basic'";
   env["GIT_SSH_COMMAND"] =
       fmt::format("ssh -o ControlMaster=no -o ControlPath=none -o ProxyCommand='{} connect %h %p'", enter_path);
   env["CLOUDSDK_PROXY_TYPE"] = "http";
   env["CLOUDSDK_PROXY_ADDRESS"] = "localhost";
   env["CLOUDSDK_PROXY_PORT"] = std::to_string(kSandboxHttpPort);
-  env["CLOUDSDK_PROXY_USERNAME"] = kProxyUser;
-  env["CLOUDSDK_PROXY_PASSWORD"] = token;
+  if (!http_token.empty()) {
+    env["CLOUDSDK_PROXY_USERNAME"] = kProxyUser;
+    env["CLOUDSDK_PROXY_PASSWORD"] = http_token;
+  }
   // The JVM ignores *_PROXY. The standard properties route HTTP(S) clients to
   // the HTTP proxy (Maven and Gradle read proxyUser/proxyPassword; the JDK
   // disables Basic for tunnels unless told otherwise) and plain sockets to
   // the SOCKS proxy, whose credentials the JDK reads from java.net.socks.*.
   std::string java = fmt::format(
       "-Dhttp.proxyHost=localhost -Dhttp.proxyPort={0} -Dhttps.proxyHost=localhost -Dhttps.proxyPort={0} "
-      "-Dhttp.proxyUser={2} -Dhttp.proxyPassword={3} -Dhttps.proxyUser={2} -Dhttps.proxyPassword={3} "
-      "-Dhttp.nonProxyHosts=localhost|127.*|[::1] -Djdk.http.auth.tunneling.disabledSchemes= "
-      "-Djdk.http.auth.proxying.disabledSchemes= -DsocksProxyHost=localhost -DsocksProxyPort={1} "
-      "-Djava.net.socks.username={2} -Djava.net.socks.password={3}",
-      kSandboxHttpPort, kSandboxSocksPort, kProxyUser, token);
+      "-Dhttp.nonProxyHosts=localhost|127.*|[::1] -DsocksProxyHost=localhost -DsocksProxyPort={1}",
+      kSandboxHttpPort, kSandboxSocksPort);
+  if (!http_token.empty())
+    java += fmt::format(
+        " -Dhttp.proxyUser={0} -Dhttp.proxyPassword={1} -Dhttps.proxyUser={0} -Dhttps.proxyPassword={1}"
+        " -Djdk.http.auth.tunneling.disabledSchemes= -Djdk.http.auth.proxying.disabledSchemes=",
+        kProxyUser, http_token);
+  if (!socks_token.empty())
+    java += fmt::format(" -Djava.net.socks.username={} -Djava.net.socks.password={}", kProxyUser, socks_token);
   env["JAVA_TOOL_OPTIONS"] = java_tool_options.empty() ? java : java + " " + java_tool_options;
   return env;
 }

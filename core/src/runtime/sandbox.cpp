@@ -8,6 +8,7 @@
 #include "policy/compile.hpp"
 #include "policy/paths.hpp"
 #include "runtime/child_state.hpp"
+#include "runtime/forwarder.hpp"
 #include "runtime/locations.hpp"
 #include "runtime/proxies.hpp"
 #include "runtime/proxy_env.hpp"
@@ -315,7 +316,8 @@ std::string sandbox_net_dir(const runtime::Dirs &dirs) { return dirs.base + "/ne
 
 // The parts of a launch that exist only when the command has network access.
 struct NetworkLaunch {
-  std::string token;        // the proxies' password
+  std::string http_token;   // srt's HTTP proxy's password; empty: an external proxy
+  std::string socks_token;  // likewise for SOCKS
   std::string session_dir;  // where the proxies' sockets are on the host
 };
 
@@ -355,7 +357,8 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
     req.enter_argv.insert(req.enter_argv.end(),
                           {"--bridge", fmt::format("{}={}/{}", runtime::kSandboxHttpPort, inside, runtime::kHttpSocketName),
                            "--bridge", fmt::format("{}={}/{}", runtime::kSandboxSocksPort, inside, runtime::kSocksSocketName)});
-    req.env_set = runtime::proxy_environment(network->token, req.enter_sandbox_path, env_value(req.env, "JAVA_TOOL_OPTIONS"));
+    req.env_set = runtime::proxy_environment(network->http_token, network->socks_token, req.enter_sandbox_path,
+                                             env_value(req.env, "JAVA_TOOL_OPTIONS"));
   }
   req.enter_argv.push_back("--");
   if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
@@ -370,7 +373,8 @@ LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend,
   // The descriptor numbers are those a launch from a shell would get; the
   // proxies' password is made at launch.
   auto dirs = runtime::dir_paths();
-  NetworkLaunch network{"<token>", dirs.base + "/sessions/<session>"};
+  NetworkLaunch network{policy.network.http_proxy_port ? "" : "<token>", policy.network.socks_proxy_port ? "" : "<token>",
+                        dirs.base + "/sessions/<session>"};
   auto req = build_request(policy, command, impl_->locations.enter, dirs, 3, 4, policy.network.proxied ? &network : nullptr,
                            {5, 6, 7, 8});
   return impl_->backend(backend).render(boost::json::serialize(ir::to_json(policy)), req);
@@ -386,9 +390,6 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   ir::Policy policy = impl.compile(dirs);
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
-  if (policy.network.http_proxy_port || policy.network.socks_proxy_port)
-    throw SandboxError("network.httpProxyPort / network.socksProxyPort (an external proxy) are not supported by this build yet; "
-                       "remove them to filter through srt's own proxies");
 
   std::string policy_json = boost::json::serialize(ir::to_json(policy));
   auto [backend_name, probe] = impl.choose(policy_json);
@@ -417,12 +418,27 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
 
   std::optional<NetworkLaunch> network;
   if (policy.network.proxied) {
-    state->proxies = std::make_unique<runtime::Proxies>(*impl.registry, impl.network_decider(policy), state->session->dir(),
-                                                        [log = state->log](int level, const std::string &msg) {
-                                                          if (log) log(to_log_level(level), msg);
-                                                        });
-    network = NetworkLaunch{state->proxies->token(), state->session->dir()};
-    impl.log(LogLevel::debug, fmt::format("proxies listening on {} and {}", state->proxies->http_socket(), state->proxies->socks_socket()));
+    const auto &n = policy.network;
+    network = NetworkLaunch{"", "", state->session->dir()};
+    // An external proxy (httpProxyPort / socksProxyPort) takes the place of
+    // srt's own: srt relays to it and it does the filtering.
+    if (n.http_proxy_port || n.socks_proxy_port) {
+      state->forwarder = std::make_unique<runtime::Forwarder>(impl.locations.enter, state->session->dir(), n.http_proxy_port,
+                                                              n.socks_proxy_port);
+      impl.log(LogLevel::debug, fmt::format("relaying to the external proxy on 127.0.0.1 port(s){}{}",
+                                            n.http_proxy_port ? fmt::format(" {} (HTTP)", *n.http_proxy_port) : "",
+                                            n.socks_proxy_port ? fmt::format(" {} (SOCKS)", *n.socks_proxy_port) : ""));
+    }
+    if (!n.http_proxy_port || !n.socks_proxy_port) {
+      state->proxies = std::make_unique<runtime::Proxies>(
+          *impl.registry, impl.network_decider(policy), state->session->dir(),
+          [log = state->log](int level, const std::string &msg) {
+            if (log) log(to_log_level(level), msg);
+          },
+          !n.http_proxy_port, !n.socks_proxy_port);
+      if (!n.http_proxy_port) network->http_token = state->proxies->token();
+      if (!n.socks_proxy_port) network->socks_token = state->proxies->token();
+    }
   }
   // The filter srt-enter applies just before exec (built here: libseccomp
   // allocates, srt-enter only loads the finished program).

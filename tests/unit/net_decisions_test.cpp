@@ -255,6 +255,15 @@ TEST_CASE("resolved-address guard") {
   CHECK_FALSE(d.decide("carve.test", 18081, Protocol::http).allow);
   CHECK(d.decide("private.test", 80, Protocol::http).allow);   // RFC 1918 is not refused by default
   CHECK_FALSE(d.decide("deniedip.test", 80, Protocol::http).allow);
+  // Deny over allow for addresses too.
+  Fixture g;
+  g.net.domain_rules = {rule("both.test", ir::Effect::allow), rule("192.0.2.50", ir::Effect::deny),
+                        rule("192.0.2.50", ir::Effect::allow), rule("198.51.100.9", ir::Effect::allow)};
+  g.net.denied_resolved_addresses = {"198.51.100.0/24"};
+  g.dns = {{"both.test", {"192.0.2.50", "198.51.100.9"}}};
+  auto both = g.decider().decide("both.test", 80, Protocol::http);
+  CHECK_FALSE(both.allow);
+  CHECK(both.kind == "address");
   auto gone = d.decide("gone.test", 80, Protocol::http);
   CHECK_FALSE(gone.allow);
   CHECK(gone.kind == "unreachable");

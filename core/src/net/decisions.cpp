@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace srt::net {
@@ -151,11 +152,18 @@ void Decider::guard(Decision &d, std::uint16_t port, const Rules &rules) {
   bool local_read = false;
   std::string first_refusal;
   for (const auto &a : resolved) {
+    // Explicit denials first (deny over allow, as for names); an IP literal
+    // on the allow list then permits names that resolve to it, past the
+    // built-in classes.
     std::string refused;
-    if (rules.allowed_address(a, port)) {
-      // An IP literal on the allow list permits names that resolve to it.
-    } else if (const Rule *r = rules.denied_address(a, port)) {
+    auto v4 = embedded_ipv4(a);
+    if (const Rule *r = rules.denied_address(a, port)) {
       refused = fmt::format("resolved to a denied address ({})", r->origin);
+    } else if (std::any_of(rules.denied_ranges().begin(), rules.denied_ranges().end(),
+                           [&](const Cidr &range) { return contains(range, a) || (v4 && contains(range, *v4)); })) {
+      refused = "resolved to an address in network.deniedResolvedAddresses";
+    } else if (rules.allowed_address(a, port)) {
+      // allowed
     } else if (local_name) {
       if (!is_loopback(a)) refused = "localhost resolved to a non-loopback address";
     } else {
@@ -164,15 +172,6 @@ void Decider::guard(Decision &d, std::uint16_t port, const Rules &rules) {
         local_read = true;
       }
       if (auto what = refused_class(a, local); !what.empty()) refused = "resolved to " + what;
-    }
-    if (refused.empty()) {
-      for (const auto &range : rules.denied_ranges()) {
-        auto v4 = embedded_ipv4(a);
-        if (contains(range, a) || (v4 && contains(range, *v4))) {
-          refused = "resolved to an address in network.deniedResolvedAddresses";
-          break;
-        }
-      }
     }
     if (refused.empty()) d.addresses.push_back(a);
     else if (first_refusal.empty()) first_refusal = refused;

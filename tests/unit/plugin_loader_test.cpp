@@ -20,7 +20,7 @@ struct Loaded {
   Registry registry{[this](int, const std::string &m) { log.push_back(m); }};
 };
 
-const PluginInfo &only(const Registry &r) {
+const PluginInfo &only(Registry &r) {
   REQUIRE(r.plugins().size() == 1);
   return r.plugins()[0];
 }

@@ -108,8 +108,17 @@ void Registry::load_directories(const std::vector<std::string> &dirs) {
     ::closedir(d);
     std::sort(files.begin(), files.end());
     impl_->log(SRT_LOG_DEBUG, fmt::format("plugin directory {}: {} candidate file(s)", dir, files.size()));
-    for (const auto &f : files) load_file(f);
+    pending_.insert(pending_.end(), files.begin(), files.end());
   }
+}
+
+void Registry::load_pending(std::size_t count) {
+  while (count-- && pending_index_ < pending_.size()) load_file(pending_[pending_index_++]);
+}
+
+const std::deque<PluginInfo> &Registry::plugins() {
+  load_pending(pending_.size());
+  return plugins_;
 }
 
 void Registry::load_file(const std::string &file) {
@@ -227,10 +236,13 @@ void Registry::load_file(const std::string &file) {
   plugins_.push_back(std::move(info));
 }
 
-const PluginInfo *Registry::find(int kind, const std::string &name) const {
-  for (const auto &p : plugins_)
-    if (p.state == State::loaded && p.kind == kind && p.name == name) return &p;
-  return nullptr;
+const PluginInfo *Registry::find(int kind, const std::string &name) {
+  for (;;) {
+    for (const auto &p : plugins_)
+      if (p.state == State::loaded && p.kind == kind && p.name == name) return &p;
+    if (pending_index_ == pending_.size()) return nullptr;
+    load_pending(1);
+  }
 }
 
 }  // namespace srt::plugin

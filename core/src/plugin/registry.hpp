@@ -7,6 +7,7 @@
 
 #include <srt/plugin.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -65,20 +66,30 @@ class Registry {
   Registry(const Registry &) = delete;
   Registry &operator=(const Registry &) = delete;
 
-  // Loads every *.so (*.dylib on macOS) of each directory, in order. A
-  // directory that does not exist is skipped (logged at debug level).
+  // Lists every *.so (*.dylib on macOS) of each directory, in order, to be
+  // loaded when needed: find() loads files in that order until the plugin
+  // it looks for is there (a launch without network never maps the
+  // proxies), plugins() loads them all. A directory that does not exist is
+  // skipped (logged at debug level).
   void load_directories(const std::vector<std::string> &dirs);
-  // Loads one file.
+  // Loads one file now.
   void load_file(const std::string &file);
 
-  const std::vector<PluginInfo> &plugins() const { return plugins_; }
-  // The loaded plugin of `kind` called `name`, or nullptr.
-  const PluginInfo *find(int kind, const std::string &name) const;
+  // Every plugin, after loading all that are listed. References stay valid
+  // while the registry lives.
+  const std::deque<PluginInfo> &plugins();
+  // The loaded plugin of `kind` called `name` (loading listed files until it
+  // is found; the first of a name wins), or nullptr.
+  const PluginInfo *find(int kind, const std::string &name);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::vector<PluginInfo> plugins_;
+  void load_pending(std::size_t count);
+
+  std::deque<PluginInfo> plugins_;  // a deque: find() hands out pointers while loading goes on
+  std::vector<std::string> pending_;
+  std::size_t pending_index_ = 0;
 };
 
 }  // namespace srt::plugin

@@ -45,7 +45,7 @@ std::string make_proxy_token() {
   return hex;
 }
 
-Proxies::Proxies(const plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
+Proxies::Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
                  std::function<void(int, const std::string &)> log, bool http, bool socks)
     : decider_(std::move(decider)), log_(std::move(log)), token_(make_proxy_token()) {
   host_.struct_size = sizeof host_;

@@ -30,7 +30,7 @@ class Proxies {
   // `log` receives the proxies' own lines (level as in srt_log_level); it
   // must be callable from any thread until stop() returns. `http` / `socks`:
   // which of the two to start (the other may be an external proxy).
-  Proxies(const plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
+  Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
           std::function<void(int, const std::string &)> log, bool http = true, bool socks = true);
   ~Proxies();
   Proxies(const Proxies &) = delete;

@@ -458,15 +458,10 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // Our fds in the launcher go where the caller's inherited fds are not.
   std::vector<int> taken;
   for (int fd : options.null_fds) taken.push_back(fd);
-  int report_target = runtime::free_fd_number(3, taken);
-  taken.push_back(report_target);
-  int seccomp_target = runtime::free_fd_number(3, taken);
-  taken.push_back(seccomp_target);
-  std::vector<int> plan_fds;
-  for (int i = 0; i < kPlanFds; ++i) {
-    plan_fds.push_back(runtime::free_fd_number(3, taken));
-    taken.push_back(plan_fds.back());
-  }
+  auto targets = runtime::free_fd_numbers(3, 2 + kPlanFds, taken);
+  int report_target = targets[0];
+  int seccomp_target = targets[1];
+  std::vector<int> plan_fds(targets.begin() + 2, targets.end());
 
   auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, seccomp_target, network ? &*network : nullptr,
                            plan_fds);

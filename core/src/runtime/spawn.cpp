@@ -124,11 +124,16 @@ std::vector<pid_t> children_of(pid_t parent) {
   return out;
 }
 
-int free_fd_number(int from, const std::vector<int> &taken) {
-  for (int fd = from;; ++fd) {
+std::vector<int> free_fd_numbers(int from, std::size_t count, const std::vector<int> &taken) {
+  std::vector<int> out;
+  for (int fd = from; out.size() < count; ++fd) {
     if (std::find(taken.begin(), taken.end(), fd) != taken.end()) continue;
-    if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) return fd;
+    // A close-on-exec descriptor of srt's own is replaced in the child by
+    // the one placed there; only what the launcher would inherit is in the way.
+    int flags = ::fcntl(fd, F_GETFD);
+    if ((flags < 0 && errno == EBADF) || (flags >= 0 && (flags & FD_CLOEXEC))) out.push_back(fd);
   }
+  return out;
 }
 
 pid_t spawn(const SpawnSpec &spec) {

@@ -38,8 +38,9 @@ int make_memfd(const std::string &name, const std::string &content);
 // The pids whose parent is `parent` (from /proc).
 std::vector<pid_t> children_of(pid_t parent);
 
-// The lowest file descriptor number >= `from` that is not open in this
-// process and not in `taken`.
-int free_fd_number(int from, const std::vector<int> &taken);
+// The `count` lowest descriptor numbers >= `from` that a launched process
+// would not inherit anything at (not open here, or close-on-exec) and that
+// are not in `taken`, in one pass.
+std::vector<int> free_fd_numbers(int from, std::size_t count, const std::vector<int> &taken);
 
 }  // namespace srt::runtime

@@ -10,6 +10,8 @@
 //
 // Commands run interleaved (one run of each in turn, N times over) so that
 // machine noise lands on all of them alike.
+#include "bench_common.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -18,11 +20,9 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <sched.h>
 #include <string>
 #include <string_view>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -263,47 +263,6 @@ double quantile(std::vector<double> v, double q) {
 
 Stats stats(const std::vector<double> &v) { return {quantile(v, 0.5), quantile(v, 0.1), quantile(v, 0.9)}; }
 
-struct Machine {
-  std::string kernel;
-  long cpus_online = 0;
-  int cpus_usable = 0;
-  bool root = false;
-  unsigned uid = 0;
-};
-
-Machine machine() {
-  Machine m;
-  utsname u{};
-  if (uname(&u) != 0) die_errno("uname");
-  m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
-  m.cpus_online = sysconf(_SC_NPROCESSORS_ONLN);
-  if (m.cpus_online < 0) die_errno("sysconf(_SC_NPROCESSORS_ONLN)");
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) die_errno("sched_getaffinity");
-  m.cpus_usable = CPU_COUNT(&set);
-  m.uid = geteuid();
-  m.root = m.uid == 0;
-  return m;
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 const char *met(bool ok) { return ok ? "met" : "NOT met"; }
 
 struct Summary {
@@ -315,7 +274,7 @@ struct Summary {
   bool rss_met = false;
 };
 
-void print_table(const Options &o, const Machine &m, const std::vector<Command> &cmds, const Summary &s) {
+void print_table(const Options &o, const bench::Machine &m, const std::vector<Command> &cmds, const Summary &s) {
   std::printf("srt launch benchmark: %d interleaved runs per command (+%d warm-up rounds, not counted)\n", o.runs,
               kWarmupRounds);
   std::printf("machine: %s, %ld CPUs online (%d usable), %s (euid %u)\n", m.kernel.c_str(), m.cpus_online,
@@ -339,19 +298,19 @@ void print_table(const Options &o, const Machine &m, const std::vector<Command> 
               met(s.rss_met));
 }
 
-void print_json(const Options &o, const Machine &m, const std::vector<Command> &cmds, const Summary &s) {
+void print_json(const Options &o, const bench::Machine &m, const std::vector<Command> &cmds, const Summary &s) {
   std::printf("{\"runs\": %d, \"warmup_rounds\": %d, \"interleaved\": true,\n", o.runs, kWarmupRounds);
   std::printf(" \"machine\": {\"kernel\": %s, \"cpus_online\": %ld, \"cpus_usable\": %d, \"root\": %s, \"euid\": %u},\n",
-              json_string(m.kernel).c_str(), m.cpus_online, m.cpus_usable, m.root ? "true" : "false", m.uid);
-  std::printf(" \"rss_note\": %s,\n \"commands\": [", json_string(kRssNote).c_str());
+              bench::json_string(m.kernel).c_str(), m.cpus_online, m.cpus_usable, m.root ? "true" : "false", m.uid);
+  std::printf(" \"rss_note\": %s,\n \"commands\": [", bench::json_string(kRssNote).c_str());
   for (size_t i = 0; i < cmds.size(); ++i) {
     const Command &c = cmds[i];
     Stats w = stats(c.wall_ms);
     std::string argv;
-    for (const std::string &a : c.argv) argv += (argv.empty() ? "" : ", ") + json_string(a);
+    for (const std::string &a : c.argv) argv += (argv.empty() ? "" : ", ") + bench::json_string(a);
     std::printf("%s\n  {\"name\": %s, \"argv\": [%s], \"wall_ms\": {\"median\": %.3f, \"p10\": %.3f, \"p90\": %.3f}, "
                 "\"peak_rss_mib_median\": %.2f}",
-                i == 0 ? "" : ",", json_string(c.name).c_str(), argv.c_str(), w.median, w.p10, w.p90,
+                i == 0 ? "" : ",", bench::json_string(c.name).c_str(), argv.c_str(), w.median, w.p10, w.p90,
                 stats(c.rss_mib).median);
   }
   std::printf("],\n \"srt_over_bwrap_wall_ratio\": %.3f, \"ratio_target\": %.1f, \"ratio_met\": %s,\n", s.ratio,
@@ -368,7 +327,7 @@ int main(int argc, char **argv) {
   Options o = parse_options(argc, argv);
   std::string net_settings = write_network_settings();
   std::vector<Command> cmds = make_commands(o, net_settings);
-  Machine m = machine();
+  bench::Machine m = bench::machine([](const char *what) { die_errno(what); });
 
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull < 0) die_errno("/dev/null");

@@ -21,6 +21,8 @@
 // 127.0.0.1:P through it and prints the time taken.
 #include <srt/plugin.h>
 
+#include "bench_common.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <atomic>
@@ -43,7 +45,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sched.h>
 #include <string>
 #include <string_view>
 #include <sys/epoll.h>
@@ -51,7 +52,6 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -151,23 +151,6 @@ double now_s() {
 
 void close_or_die(int fd, const char *what) {
   if (close(fd) != 0) die_errno(std::string("close ") + what);
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
 }
 
 std::string base64(std::string_view in) {
@@ -1171,7 +1154,7 @@ class Plugin {
 
   // Starts the proxy on 127.0.0.1:0 with `token` as the password.
   void start(const std::string &token) {
-    std::string config = R"({"listen": [{"tcp": "127.0.0.1:0"}], "token": )" + json_string(token) + "}";
+    std::string config = R"({"listen": [{"tcp": "127.0.0.1:0"}], "token": )" + bench::json_string(token) + "}";
     std::string out, error;
     srt_sink out_sink{&out, &sink_append}, err_sink{&error, &sink_append};
     int32_t status = table_->start(self_, &g_net_host, srt_str{config.data(), config.size()}, &instance_, &out_sink, &err_sink);
@@ -1465,31 +1448,7 @@ int client_main(const Options &o) {
   return 0;
 }
 
-// --- Machine -------------------------------------------------------------------------
-
-struct Machine {
-  std::string kernel;
-  long cpus_online = 0;
-  int cpus_usable = 0;
-  bool root = false;
-  unsigned uid = 0;
-};
-
-Machine machine() {
-  Machine m;
-  utsname u{};
-  if (uname(&u) != 0) die_errno("uname");
-  m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
-  m.cpus_online = sysconf(_SC_NPROCESSORS_ONLN);
-  if (m.cpus_online < 0) die_errno("sysconf(_SC_NPROCESSORS_ONLN)");
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) die_errno("sched_getaffinity");
-  m.cpus_usable = CPU_COUNT(&set);
-  m.uid = geteuid();
-  m.root = m.uid == 0;
-  return m;
-}
+// --- Descriptor limit ----------------------------------------------------------------
 
 // Soft RLIMIT_NOFILE up to the hard limit; returns the new soft limit.
 rlim_t raise_nofile() {
@@ -1525,7 +1484,7 @@ struct LatencyRow {
 
 const char *met(bool ok) { return ok ? "met" : "NOT met"; }
 
-void print_table(const Options &o, const Machine &m, const Plugin &http, const Plugin &socks, const std::vector<Row> &rows,
+void print_table(const Options &o, const bench::Machine &m, const Plugin &http, const Plugin &socks, const std::vector<Row> &rows,
                  const std::vector<LatencyRow> &lat, rlim_t nofile) {
   std::printf("srt proxy benchmark: %" PRIu64 " MiB per transfer (+%" PRIu64 " MiB warm-up each, not counted), %d round%s; "
               "%d concurrent tunnels\n",
@@ -1586,21 +1545,21 @@ void print_table(const Options &o, const Machine &m, const Plugin &http, const P
   }
 }
 
-void print_json(const Options &o, const Machine &m, const Plugin &http, const Plugin &socks, const std::vector<Row> &rows,
+void print_json(const Options &o, const bench::Machine &m, const Plugin &http, const Plugin &socks, const std::vector<Row> &rows,
                 const std::vector<LatencyRow> &lat, rlim_t nofile) {
   std::printf("{\"bytes\": %" PRIu64 ", \"warmup_bytes\": %" PRIu64 ", \"rounds\": %d, \"tunnels\": %d, \"echo_bytes\": %zu,\n",
               o.bytes, kWarmupBytes, o.rounds, o.tunnels, kEchoBytes);
   std::printf(" \"machine\": {\"kernel\": %s, \"cpus_online\": %ld, \"cpus_usable\": %d, \"root\": %s, \"euid\": %u, "
               "\"nofile\": %llu},\n",
-              json_string(m.kernel).c_str(), m.cpus_online, m.cpus_usable, m.root ? "true" : "false", m.uid,
+              bench::json_string(m.kernel).c_str(), m.cpus_online, m.cpus_usable, m.root ? "true" : "false", m.uid,
               static_cast<unsigned long long>(nofile));
-  std::printf(" \"plugins\": {\"http\": %s, \"socks5\": %s}, \"srt\": %s,\n", json_string(http.path()).c_str(),
-              json_string(socks.path()).c_str(), o.no_srt ? "null" : json_string(o.srt).c_str());
+  std::printf(" \"plugins\": {\"http\": %s, \"socks5\": %s}, \"srt\": %s,\n", bench::json_string(http.path()).c_str(),
+              bench::json_string(socks.path()).c_str(), o.no_srt ? "null" : bench::json_string(o.srt).c_str());
   std::printf(" \"throughput_target_ratio\": %.2f,\n \"throughput\": [", kTargetThroughputRatio);
   double direct = rows[0].status == "ok" ? rows[0].median() : 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row &r = rows[i];
-    std::printf("%s\n  {\"name\": %s, \"status\": %s", i ? "," : "", json_string(r.name).c_str(), json_string(r.status).c_str());
+    std::printf("%s\n  {\"name\": %s, \"status\": %s", i ? "," : "", bench::json_string(r.name).c_str(), bench::json_string(r.status).c_str());
     if (r.status == "ok") {
       std::string all;
       for (double v : r.mib_s) {
@@ -1614,7 +1573,7 @@ void print_json(const Options &o, const Machine &m, const Plugin &http, const Pl
         std::printf(", \"ratio\": %.3f, \"ratio_met\": %s", ratio, ratio >= kTargetThroughputRatio ? "true" : "false");
       }
     } else {
-      std::printf(", \"reason\": %s", json_string(r.note).c_str());
+      std::printf(", \"reason\": %s", bench::json_string(r.note).c_str());
     }
     std::printf("}");
   }
@@ -1625,10 +1584,10 @@ void print_json(const Options &o, const Machine &m, const Plugin &http, const Pl
     std::string reasons;
     for (const auto &[why, count] : b.reasons)
       reasons += (reasons.empty() ? "" : ", ") + std::string("{\"count\": ") + std::to_string(count) +
-                 ", \"reason\": " + json_string(why) + "}";
+                 ", \"reason\": " + bench::json_string(why) + "}";
     std::printf("%s\n  {\"name\": %s, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, \"ok\": %zu, \"errors\": %d, "
                 "\"errors_met\": %s, \"burst_wall_ms\": %.1f, \"error_reasons\": [%s]}",
-                i ? "," : "", json_string(lat[i].name).c_str(), any ? quantile(b.ms, 0.5) : 0.0,
+                i ? "," : "", bench::json_string(lat[i].name).c_str(), any ? quantile(b.ms, 0.5) : 0.0,
                 any ? quantile(b.ms, 0.99) : 0.0, any ? *std::max_element(b.ms.begin(), b.ms.end()) : 0.0, b.ms.size(),
                 b.errors, b.errors <= kTargetTunnelErrors ? "true" : "false", b.wall_ms, reasons.c_str());
   }
@@ -1648,7 +1607,7 @@ int main(int argc, char **argv) {
   if (nofile != RLIM_INFINITY && nofile < needed)
     usage("--tunnels " + std::to_string(o.tunnels) + " needs about " + std::to_string(needed) +
           " descriptors; RLIMIT_NOFILE allows " + std::to_string(nofile) + " (raise the hard limit or ask for fewer)");
-  Machine m = machine();
+  bench::Machine m = bench::machine([](const char *what) { die_errno(what); });
 
   std::string token = make_token();
   Plugin http(o.http_plugin, "http");

@@ -190,11 +190,12 @@ TEST_CASE("decisions: strictAllowlist and the ask callback") {
   f.net.domain_rules = {rule("example.com", ir::Effect::allow)};
   f.dns = {{"asked.com", {"192.0.2.5"}}, {"example.com", {"192.0.2.6"}}};
   int asked = 0;
-  f.ask = [&](const std::string &host, std::uint16_t) {
+  f.ask = [&](const NetworkRequest &r) {
+    const std::string &host = r.host;
     ++asked;
-    if (host == "asked.com") return AskAnswer{true, ""};
+    if (host == "asked.com") return NetworkAnswer{true, ""};
     if (host == "throws.com") throw std::runtime_error("prompt crashed");
-    return AskAnswer{false, "<b>not\ttoday</b>"};
+    return NetworkAnswer{false, "<b>not\ttoday</b>"};
   };
   {
     auto d = f.decider();

@@ -17,6 +17,7 @@
 
 #include <srt/error.hpp>
 #include <srt/launch.hpp>
+#include <srt/network.hpp>
 #include <srt/policy.hpp>
 #include <srt/settings.hpp>
 
@@ -40,28 +41,6 @@ using LogFn = std::function<void(LogLevel, const std::string &)>;
 
 // The srt version ("0.1.0").
 const char *version();
-
-// A destination no rule decided, for the ask callback.
-struct NetworkRequest {
-  std::string host;  // canonical: lower-case name or IP address
-  std::uint16_t port = 0;
-};
-struct NetworkAnswer {
-  bool allow = false;
-  std::string reason;  // for a refusal: what the command's client is told
-};
-// Consulted for destinations neither list decides (never under
-// strictAllowlist). Called from the proxies' threads, possibly several at
-// once; may block (a user prompt); an exception is a refusal.
-using AskFn = std::function<NetworkAnswer(const NetworkRequest &)>;
-
-// One refused destination and how often it was refused.
-struct NetworkRefusal {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string reason;
-  std::uint64_t count = 0;
-};
 
 struct Options {
   std::string backend;                   // empty: settings' srt.backend ("auto" by default)

@@ -68,10 +68,14 @@ std::optional<rlimit> raise_fd_limit(bool debug) {
 // One line per refused destination, so that a user sees why a download
 // failed without reading debug output.
 void print_refusals(const Sandbox &sandbox) {
-  for (const auto &r : sandbox.network_refusals()) {
+  auto refusals = sandbox.network_refusals();
+  for (const auto &r : refusals) {
     std::string where = r.port ? fmt::format("{}:{}", r.host, r.port) : r.host;
     error(fmt::format("network: refused {} ({}){}", where, r.reason, r.count > 1 ? fmt::format(", {} times", r.count) : ""));
   }
+  if (!refusals.empty())
+    error(fmt::format("network: to allow a destination, add it to network.allowedDomains in {} (deniedDomains wins over it)",
+                      sandbox.settings_source()));
 }
 
 }  // namespace

@@ -41,18 +41,6 @@ bool valid_host(std::string_view h) {
   return true;
 }
 
-bool parse_port(std::string_view s, unsigned &out) {
-  if (s.empty() || s.size() > 5) return false;
-  unsigned v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (v < 1 || v > 65535) return false;
-  out = v;
-  return true;
-}
-
 // The proxy's status line goes to the user's terminal: no control bytes.
 std::string printable(std::string_view s) {
   std::string out;
@@ -159,7 +147,7 @@ int relay(int sock, const std::string &target) {
 int run_connect(int argc, char **argv) {
   if (argc != 2) connect_usage("expected HOST and PORT");
   std::string_view host = argv[0];
-  unsigned port = 0;
+  int port = 0;
   if (!valid_host(host)) connect_usage("HOST is empty, too long, or has spaces or control characters");
   if (!parse_port(argv[1], port)) connect_usage("PORT must be a number from 1 to 65535");
 

@@ -18,18 +18,6 @@
 namespace srt::enter {
 namespace {
 
-bool parse_number(std::string_view s, int max, int &out) {
-  if (s.empty() || s.size() > 9) return false;
-  int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  if (v > max) return false;
-  out = v;
-  return true;
-}
-
 // A descriptor srt handed over: a listening socket, made non-blocking and
 // close-on-exec as the relay expects.
 void check_listener(int fd) {
@@ -49,13 +37,13 @@ void run_forward(int argc, char **argv) {
   for (int i = 0; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--ready-fd" && i + 1 < argc) {
-      if (!parse_number(argv[++i], 1 << 20, ready_fd) || ready_fd < 3) usage("forward: --ready-fd needs a descriptor >= 3");
+      if (!parse_number(argv[++i], kMaxFd, ready_fd) || ready_fd < 3) usage("forward: --ready-fd needs a descriptor >= 3");
     } else if (a == "--to" && i + 1 < argc) {
       std::string_view spec = argv[++i];
       auto eq = spec.find('=');
       int fd = -1, port = 0;
-      if (eq == std::string_view::npos || !parse_number(spec.substr(0, eq), 1 << 20, fd) || fd < 3 ||
-          !parse_number(spec.substr(eq + 1), 65535, port) || port < 1)
+      if (eq == std::string_view::npos || !parse_number(spec.substr(0, eq), kMaxFd, fd) || fd < 3 ||
+          !parse_port(spec.substr(eq + 1), port))
         usage("forward: --to needs FD=PORT (a listening socket >= 3, a port from 1 to 65535)");
       check_listener(fd);
       RelayListener l;

@@ -11,21 +11,10 @@
 namespace srt::enter {
 namespace {
 
-bool parse_int(std::string_view s, int &out) {
-  if (s.empty() || s.size() > 9) return false;
-  int v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  return true;
-}
-
 BridgeSpec parse_bridge(std::string_view arg) {
   auto eq = arg.find('=');
   int port = 0;
-  if (eq == std::string_view::npos || !parse_int(arg.substr(0, eq), port) || port < 1 || port > 65535)
+  if (eq == std::string_view::npos || !parse_port(arg.substr(0, eq), port))
     usage("--bridge needs PORT=PATH with a port from 1 to 65535");
   BridgeSpec b;
   b.port = static_cast<std::uint16_t>(port);
@@ -54,20 +43,20 @@ Options parse_options(int argc, char **argv) {
     }
     bool has_value = i + 1 < argc;
     if (a == "--report-fd" && has_value) {
-      if (!parse_int(argv[++i], o.report_fd)) usage("--report-fd needs a file descriptor number");
+      if (!parse_number(argv[++i], kMaxFd, o.report_fd)) usage("--report-fd needs a file descriptor number");
     } else if (a == "--reset-signals" && has_value) {
       std::string_view list = argv[++i];
       while (!list.empty()) {
         auto comma = list.find(',');
         int sig = 0;
-        if (!parse_int(list.substr(0, comma), sig) || sig < 1 || sig >= NSIG) usage("--reset-signals needs signal numbers");
+        if (!parse_number(list.substr(0, comma), NSIG - 1, sig) || sig < 1 || sig >= NSIG) usage("--reset-signals needs signal numbers");
         o.reset_signals.push_back(sig);
         list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
       }
     } else if (a == "--own-process-group") {
       o.own_group = true;
     } else if (a == "--seccomp-fd" && has_value) {
-      if (!parse_int(argv[++i], o.seccomp_fd)) usage("--seccomp-fd needs a file descriptor number");
+      if (!parse_number(argv[++i], kMaxFd, o.seccomp_fd)) usage("--seccomp-fd needs a file descriptor number");
     } else if (a == "--bridge" && has_value) {
       BridgeSpec b = parse_bridge(argv[++i]);
       for (const auto &other : o.bridges)

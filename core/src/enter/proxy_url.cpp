@@ -1,5 +1,7 @@
 #include "enter/proxy_url.hpp"
 
+#include "enter/sys.hpp"
+
 namespace srt::enter {
 namespace {
 
@@ -37,18 +39,6 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
 }
 
 bool equals_nocase(std::string_view a, std::string_view b) { return a.size() == b.size() && starts_with_nocase(a, b); }
-
-bool parse_port(std::string_view s, std::uint16_t &out) {
-  if (s.empty() || s.size() > 5) return false;
-  unsigned v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (v < 1 || v > 65535) return false;
-  out = static_cast<std::uint16_t>(v);
-  return true;
-}
 
 }  // namespace
 
@@ -95,10 +85,12 @@ bool parse_proxy_url(std::string_view url, ProxyUrl &out, std::string &why) {
     why = "it does not point at the sandbox's loopback proxy (localhost)";
     return false;
   }
-  if (!parse_port(port, out.port)) {
+  int number = 0;
+  if (!parse_port(port, number)) {
     why = "its port is not a number from 1 to 65535";
     return false;
   }
+  out.port = static_cast<std::uint16_t>(number);
   return true;
 }
 

@@ -63,6 +63,7 @@ class Relay {
  private:
   void accept_from(std::uint32_t li);
   void try_connect(std::uint32_t ci);
+  bool watch_upstream(std::uint32_t ci);
   void finish_connect(std::uint32_t ci);
   void connected(std::uint32_t ci);
   void run(std::uint32_t ci);
@@ -228,19 +229,27 @@ void Relay::try_connect(std::uint32_t ci) {
   }
   if (errno == EINPROGRESS) {
     c.state = Conn::State::connecting;
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-    ev.data.u64 = key(kUpstreamTag, ci);
-    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.upstream, &ev) != 0) {
-      close_conn(ci, true);
-      return;
-    }
-    c.upstream_polled = true;
+    watch_upstream(ci);
     return;
   }
   // The host side is gone (ENOENT, ECONNREFUSED): the client sees a reset,
   // not an empty answer.
   close_conn(ci, true);
+}
+
+// Adds the upstream socket to the epoll set; on failure closes the
+// connection and returns false.
+bool Relay::watch_upstream(std::uint32_t ci) {
+  Conn &c = conns_[ci];
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.u64 = key(kUpstreamTag, ci);
+  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.upstream, &ev) != 0) {
+    close_conn(ci, true);
+    return false;
+  }
+  c.upstream_polled = true;
+  return true;
 }
 
 void Relay::finish_connect(std::uint32_t ci) {
@@ -257,16 +266,7 @@ void Relay::finish_connect(std::uint32_t ci) {
 void Relay::connected(std::uint32_t ci) {
   Conn &c = conns_[ci];
   c.state = Conn::State::open;
-  if (!c.upstream_polled) {
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-    ev.data.u64 = key(kUpstreamTag, ci);
-    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.upstream, &ev) != 0) {
-      close_conn(ci, true);
-      return;
-    }
-    c.upstream_polled = true;
-  }
+  if (!c.upstream_polled && !watch_upstream(ci)) return;
   // The client may have sent data already; its edge has passed.
   schedule(ci);
 }

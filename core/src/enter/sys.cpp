@@ -9,6 +9,20 @@
 
 namespace srt::enter {
 
+bool parse_number(std::string_view s, int max, int &out) {
+  if (s.empty() || s.size() > 9) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  if (v > max) return false;
+  out = v;
+  return true;
+}
+
+bool parse_port(std::string_view s, int &out) { return parse_number(s, 65535, out) && out >= 1; }
+
 void die(const char *format, ...) {
   std::fputs("srt-enter: ", stderr);
   va_list ap;

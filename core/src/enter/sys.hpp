@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 namespace srt::enter {
 
@@ -23,6 +24,17 @@ inline constexpr int kExitNotFound = 127;       // no such command
 // with errno set on failure. Sockets get MSG_NOSIGNAL-like behaviour only if
 // the caller ignores SIGPIPE.
 bool write_all(int fd, const void *data, std::size_t size);
+
+// The largest descriptor number srt-enter accepts on its command line (srt
+// passes small ones; this only bounds the parse).
+inline constexpr int kMaxFd = 1 << 20;
+
+// A decimal number of at most 9 digits, no sign, no more than `max`. For
+// descriptor numbers, ports and signals on srt-enter's command lines.
+bool parse_number(std::string_view s, int max, int &out);
+
+// A TCP port: 1-65535.
+bool parse_port(std::string_view s, int &out);
 
 // close(2) for fds this process owns; EINTR still releases the fd on Linux,
 // so it is not retried.

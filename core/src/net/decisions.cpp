@@ -115,7 +115,7 @@ Decision Decider::decide_uncounted(std::string_view asked, std::uint16_t port, s
     return d;
   } else {
     try {
-      AskAnswer a = ask_(host->name, port);
+      NetworkAnswer a = ask_(NetworkRequest{host->name, port});
       d.allow = a.allow;
       d.rule = "the ask callback";
       if (!a.allow) {
@@ -209,7 +209,7 @@ void Decider::record(const Decision &d, std::string_view asked, std::uint16_t po
   }
 }
 
-std::vector<Refusal> Decider::refusals() const {
+std::vector<NetworkRefusal> Decider::refusals() const {
   std::lock_guard lock(mu_);
   auto out = refusals_;
   if (unrecorded_) out.push_back({"(other destinations)", 0, "refused, not recorded one by one", unrecorded_});

@@ -11,6 +11,8 @@
 #include "net/address.hpp"
 #include "net/rules.hpp"
 
+#include <srt/network.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,6 +23,10 @@
 #include <vector>
 
 namespace srt::net {
+
+using srt::AskFn;
+using srt::NetworkAnswer;
+using srt::NetworkRefusal;
 
 enum class Protocol { http, connect, socks5 };
 const char *to_string(Protocol p);
@@ -34,13 +40,9 @@ struct Decision {
   std::string rule;                    // the settings entry that decided, if any
 };
 
-struct AskAnswer {
-  bool allow = false;
-  std::string reason;  // for a refusal; sanitised before use
-};
-// The library's ask callback: consulted for hosts no list decides, unless
-// strictAllowlist. May block (a user prompt); may throw (a refusal).
-using AskFn = std::function<AskAnswer(const std::string &host, std::uint16_t port)>;
+// The library's ask callback (srt::AskFn): consulted for hosts no list
+// decides, unless strictAllowlist. May block (a user prompt); may throw (a
+// refusal).
 // Resolves a name (all addresses, in the resolver's order). Sets `error` and
 // returns nothing when it cannot.
 using ResolveFn = std::function<std::vector<IpAddress>(const std::string &host, std::string &error)>;
@@ -49,14 +51,6 @@ using DebugFn = std::function<void(const std::string &)>;
 
 // getaddrinfo (blocking), TCP, both families.
 std::vector<IpAddress> system_resolve(const std::string &host, std::string &error);
-
-// One line per refused destination, with how often it was refused.
-struct Refusal {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string reason;
-  std::uint64_t count = 0;
-};
 
 class Decider {
  public:
@@ -67,7 +61,7 @@ class Decider {
   void update(std::shared_ptr<const Rules> rules);
 
   // Every refusal so far, in first-seen order.
-  std::vector<Refusal> refusals() const;
+  std::vector<NetworkRefusal> refusals() const;
   std::uint64_t allowed_count() const;
 
  private:
@@ -81,7 +75,7 @@ class Decider {
   DebugFn debug_;
   mutable std::mutex mu_;
   std::shared_ptr<const Rules> rules_;
-  std::vector<Refusal> refusals_;
+  std::vector<NetworkRefusal> refusals_;
   std::map<std::tuple<std::string, std::uint16_t, std::string>, std::size_t> refusal_index_;
   std::uint64_t allowed_ = 0;
   std::uint64_t unrecorded_ = 0;

@@ -115,15 +115,9 @@ struct Sandbox::Impl {
       decider->update(std::move(rules));
       return decider;
     }
-    net::AskFn ask;
-    if (options.ask)
-      ask = [fn = options.ask](const std::string &host, std::uint16_t port) {
-        auto a = fn(NetworkRequest{host, port});
-        return net::AskAnswer{a.allow, a.reason};
-      };
     net::DebugFn debug;
     if (options.debug && options.log) debug = [log = options.log](const std::string &line) { log(LogLevel::debug, line); };
-    decider = std::make_shared<net::Decider>(std::move(rules), std::move(ask), net::system_resolve, net::InterfacesFn{}, std::move(debug));
+    decider = std::make_shared<net::Decider>(std::move(rules), options.ask, net::system_resolve, net::InterfacesFn{}, std::move(debug));
     return decider;
   }
 
@@ -534,10 +528,7 @@ std::vector<std::string> Sandbox::update(Settings settings) {
 }
 
 std::vector<NetworkRefusal> Sandbox::network_refusals() const {
-  std::vector<NetworkRefusal> out;
-  if (!impl_->decider) return out;
-  for (const auto &r : impl_->decider->refusals()) out.push_back({r.host, r.port, r.reason, r.count});
-  return out;
+  return impl_->decider ? impl_->decider->refusals() : std::vector<NetworkRefusal>{};
 }
 
 }  // namespace srt

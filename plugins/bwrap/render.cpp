@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <set>
 #include <string_view>
 
 namespace srt::bwrap {
@@ -36,19 +35,6 @@ class ArgBuilder {
 };
 
 }  // namespace
-
-std::vector<std::string> apply_environment(const ir::Policy &policy, const std::vector<std::string> &base) {
-  std::set<std::string> drop(policy.process.env_unset.begin(), policy.process.env_unset.end());
-  for (const auto &[k, v] : policy.process.env_set) drop.insert(k);
-  std::vector<std::string> env;
-  for (const auto &e : base) {
-    auto eq = e.find('=');
-    if (drop.count(e.substr(0, eq))) continue;
-    env.push_back(e);
-  }
-  for (const auto &[k, v] : policy.process.env_set) env.push_back(k + "=" + v);
-  return env;
-}
 
 LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const std::string &bwrap_path) {
   ArgBuilder a;
@@ -128,12 +114,7 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
   }
   plan.argv.push_back("--");
   plan.argv.insert(plan.argv.end(), request.enter_argv.begin(), request.enter_argv.end());
-  plan.env = apply_environment(policy, request.env);
-  for (const auto &[k, v] : request.env_set) {
-    std::string prefix = k + "=";
-    std::erase_if(plan.env, [&](const std::string &e) { return e.compare(0, prefix.size(), prefix) == 0; });
-    plan.env.push_back(prefix + v);
-  }
+  plan.env = sdk::command_environment(policy, request);
   return plan;
 }
 

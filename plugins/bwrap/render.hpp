@@ -17,7 +17,4 @@ inline constexpr std::size_t kMaxBwrapArgs = 9000;
 
 LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const std::string &bwrap_path);
 
-// The environment the command gets: `base` minus env_unset, plus env_set.
-std::vector<std::string> apply_environment(const ir::Policy &policy, const std::vector<std::string> &base);
-
 }  // namespace srt::bwrap

@@ -26,10 +26,21 @@ settings() {
   cat >"$SCRATCH/settings.json"
 }
 
+# srt ARGS...: the srt under test on the backend under test (unless ARGS
+# name one).
+srt() {
+  local a
+  for a in "$@"; do
+    [[ "$a" == -- ]] && break
+    [[ "$a" == --backend || "$a" == --backend=* ]] && { "$SRT" "$@"; return; }
+  done
+  "$SRT" --backend "$BACKEND" "$@"
+}
+
 # run_srt ARGS...: runs srt; sets STATUS, OUT, ERR. Never fails by itself.
 run_srt() {
   set +e
-  "$SRT" "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err" </dev/null
+  srt "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err" </dev/null
   STATUS=$?
   set -e
   OUT=$(cat "$SCRATCH/.out")

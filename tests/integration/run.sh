@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs one integration scenario against the built srt and real bubblewrap.
 #
-#   run.sh MODE SCENARIO
+#   run.sh MODE SCENARIO [BACKEND]
+#
+# BACKEND (default bwrap): every srt the scenario runs gets --backend BACKEND
+# (lib.sh), so that one suite checks each backend.
 #
 # MODE root: as the invoking user (root in CI), with srt from the build tree.
 # MODE user: as an unprivileged user the suite creates (srt-test), with srt
@@ -14,6 +17,7 @@ set -euo pipefail
 
 mode=$1
 scenario=$2
+backend=${3:-bwrap}
 here=$(cd "$(dirname "$0")" && pwd)
 : "${SRT_BUILD_DIR:?run through meson test}"
 : "${SRT_TOOLS_DIR:?run through meson test}"
@@ -29,10 +33,18 @@ skip() {
   exit 77
 }
 
-# One probe for the whole suite: can bwrap build a sandbox here at all?
-if ! bwrap --unshare-user --unshare-pid --unshare-net --ro-bind / / --proc /proc --dev /dev true 2>/dev/null; then
-  skip "bubblewrap cannot create namespaces here ($(bwrap --unshare-user --ro-bind / / true 2>&1 | head -1))"
-fi
+# One probe for the whole suite: can the backend build a sandbox here at all?
+case "$backend" in
+  bwrap)
+    if ! bwrap --unshare-user --unshare-pid --unshare-net --ro-bind / / --proc /proc --dev /dev true 2>/dev/null; then
+      skip "bubblewrap cannot create namespaces here ($(bwrap --unshare-user --ro-bind / / true 2>&1 | head -1))"
+    fi
+    ;;
+  landlock)
+    grep -qw landlock /sys/kernel/security/lsm 2>/dev/null || skip "this kernel has no Landlock enabled (/sys/kernel/security/lsm)"
+    ;;
+  *) echo "unknown backend $backend" >&2; exit 2 ;;
+esac
 
 case "$mode" in
   root)
@@ -82,7 +94,7 @@ trap cleanup EXIT
 # Test helpers and deliberately broken plugins, copied where the test user
 # can reach them (the build tree may sit in a directory it cannot enter).
 mkdir -p "$scratch/tools" "$scratch/test-plugins"
-cp "$SRT_TOOLS_DIR/tcp-listen" "$SRT_TOOLS_DIR/test-server" "$scratch/tools/"
+cp "$SRT_TOOLS_DIR/tcp-listen" "$SRT_TOOLS_DIR/test-server" "$SRT_TOOLS_DIR/no-userns" "$SRT_TOOLS_DIR/escape-probe" "$scratch/tools/"
 cp "$SRT_BUILD_DIR"/tests/plugins/*.so "$scratch/test-plugins/"
 chmod -R a+rX "$scratch/tools" "$scratch/test-plugins"
 
@@ -99,14 +111,15 @@ case "$scenario" in
 esac
 
 export SRT="$srt" SCRATCH="$scratch" TOOLS="$scratch/tools" TEST_PLUGINS="$scratch/test-plugins" SCENARIO="$scenario" MODE="$mode"
+export BACKEND="$backend"
 if [[ $mode == user ]]; then
   chown "$test_user:" "$scratch"
   user_home=$(getent passwd "$test_user" | cut -d: -f6)
   "${wrap[@]}" setpriv --reuid="$test_user" --regid="$test_user" --init-groups \
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$user_home" USER="$test_user" LANG=C.UTF-8 \
-    SRT="$SRT" SCRATCH="$SCRATCH" TOOLS="$TOOLS" TEST_PLUGINS="$TEST_PLUGINS" SCENARIO="$SCENARIO" MODE="$MODE" CI="${CI:-}" \
+    SRT="$SRT" SCRATCH="$SCRATCH" TOOLS="$TOOLS" TEST_PLUGINS="$TEST_PLUGINS" SCENARIO="$SCENARIO" MODE="$MODE" BACKEND="$BACKEND" CI="${CI:-}" \
     bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
 else
   "${wrap[@]}" bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
 fi
-echo "PASS: $scenario ($mode)"
+echo "PASS: $scenario ($mode, $backend)"

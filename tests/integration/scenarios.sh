@@ -227,7 +227,7 @@ scenario_placeholders_after_kill() {
   settings <<<'{"filesystem": {"allowWrite": ["."]}}'
   snapshot "$WS"
   local marker=$((6000000 + RANDOM * 7 + $$))
-  "$SRT" -s "$SCRATCH/settings.json" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
+  srt -s "$SCRATCH/settings.json" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
   local pid=$!
   wait_for pgrep -f "^sleep $marker\$" || fail "the command never started"
   [[ -e "$WS/.mcp.json" ]] || fail "the placeholder is missing while the command runs"
@@ -256,7 +256,7 @@ signal_scenario() {
   local marker=$((3000000 + RANDOM * 7 + $$))
   # A background job of a script starts with SIGINT and SIGQUIT ignored, and
   # srt (rightly) keeps an ignored signal ignored: give it default handling.
-  env --default-signal=INT,QUIT "$SRT" -- sh -c "sleep $marker & sleep $marker & wait" >/dev/null 2>&1 </dev/null &
+  env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -- sh -c "sleep $marker & sleep $marker & wait" >/dev/null 2>&1 </dev/null &
   local pid=$!
   wait_for pgrep -f "^sleep $marker" || fail "the command never started"
   kill "-$sig" "$pid"
@@ -273,7 +273,7 @@ signal_scenario() {
 scenario_signal_during_setup() {
   local marker=$((5000000 + RANDOM * 7 + $$)) i
   for i in 1 2 3 4 5; do
-    env --default-signal=INT,QUIT "$SRT" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
+    env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
     local pid=$!
     sleep "0.00$i"
     kill -TERM "$pid"
@@ -299,7 +299,7 @@ scenario_no_leftover_processes() {
 
 scenario_stdio_passthrough() {
   set +e
-  OUT=$(echo "from stdin" | "$SRT" -- sh -c 'cat; echo to-stderr >&2' 2>"$SCRATCH/err")
+  OUT=$(echo "from stdin" | srt -- sh -c 'cat; echo to-stderr >&2' 2>"$SCRATCH/err")
   STATUS=$?
   set -e
   expect_status 0
@@ -526,7 +526,7 @@ scenario_net_live_update() {
   mkfifo "$SCRATCH/control"
   # The command tries once, tells the test, waits for the update, tries again.
   set +e
-  "$SRT" -s "$SCRATCH/settings.json" --control-fd 3 -- sh -c "
+  srt -s "$SCRATCH/settings.json" --control-fd 3 -- sh -c "
     $PROXIED_CURL http://localhost:$PORT/first; echo > step1
     i=0; while [ ! -e go ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
     $PROXIED_CURL http://localhost:$PORT/second; ls -l /proc/self/fd/3" \
@@ -648,7 +648,7 @@ scenario_settings_unknown_key() {
 
 scenario_backend_errors() {
   settings <<<'{"bwrapPath": "/nonexistent/bwrap"}'
-  with_settings -- touch "$OUTSIDE/ran"
+  with_settings --backend bwrap -- touch "$OUTSIDE/ran"
   expect_status 125
   expect_in "$ERR" "bwrapPath /nonexistent/bwrap is not an executable file"
   run_srt --backend no-such-backend -- true

@@ -5,11 +5,13 @@
 // Plain values; reading throws srt::ir::JsonError naming the JSON path.
 #pragma once
 
+#include <srt/landlock.hpp>
 #include <srt/policy_json.hpp>
 
 #include <boost/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,11 @@ struct LaunchRequest {
   // chosen by the core so that they clash with nothing srt inherited.
   std::vector<int> plan_fds;
   bool is_root = false;  // the caller's effective uid is 0
+  // TCP ports on 127.0.0.1 the command must be able to connect to (the
+  // proxies, or the user's own proxy), for backends whose probe says
+  // "host_network": they have no network namespace, so srt's proxies listen
+  // on the host's loopback and the environment points there.
+  std::vector<std::uint16_t> proxy_ports;
 };
 
 struct LaunchPlan {
@@ -55,9 +62,29 @@ struct LaunchPlan {
     std::string content;
   };
 
+  // What the core does to the launched process itself, between fork and
+  // exec, in this order (for backends that have no launcher program of their
+  // own to do it, e.g. Landlock): a new session; no_new_privs; as root, every
+  // capability dropped (bounding, ambient, effective, permitted, inheritable;
+  // securebits locked so that exec grants none back); the Landlock ruleset
+  // applied. The ruleset is built in srt's process before fork. Each step
+  // that fails stops the launch with the system's error: the command never
+  // runs less confined than the plan says.
+  struct Confinement {
+    bool new_session = false;
+    bool no_new_privs = false;
+    bool drop_capabilities = false;
+    std::optional<landlock::Ruleset> landlock;
+    bool empty() const { return !new_session && !no_new_privs && !drop_capabilities && !landlock; }
+  };
+
   std::vector<std::string> argv;  // argv[0] is an absolute path
   std::vector<std::string> env;   // the complete environment, "NAME=value"
   std::vector<File> files;
+  // Where the launched program starts (empty: srt's working directory). A
+  // backend with a launcher of its own passes the policy's cwd to it instead.
+  std::string cwd;
+  Confinement confine;
 };
 
 namespace launch_detail {
@@ -96,6 +123,9 @@ inline boost::json::value to_json(const LaunchRequest &r) {
   o["inherited_fds"] = launch_detail::ints_to_json(r.inherited_fds);
   o["plan_fds"] = launch_detail::ints_to_json(r.plan_fds);
   o["is_root"] = r.is_root;
+  boost::json::array ports;
+  for (auto p : r.proxy_ports) ports.emplace_back(p);
+  o["proxy_ports"] = std::move(ports);
   return o;
 }
 
@@ -122,6 +152,10 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
   r.inherited_fds = launch_detail::opt_ints(o, "inherited_fds", "request");
   r.plan_fds = launch_detail::opt_ints(o, "plan_fds", "request");
   r.is_root = opt_bool(o, "is_root", "request");
+  if (auto it = o.find("proxy_ports"); it != o.end()) {
+    const auto &a = as_array(it->value(), "request.proxy_ports");
+    for (std::size_t i = 0; i < a.size(); ++i) r.proxy_ports.push_back(as_port(a[i], "request.proxy_ports[" + std::to_string(i) + "]"));
+  }
   if (r.enter_argv.empty()) throw ir::JsonError("request.enter_argv: must not be empty");
   return r;
 }
@@ -139,6 +173,15 @@ inline boost::json::value to_json(const LaunchPlan &p) {
     files.emplace_back(std::move(fo));
   }
   o["files"] = std::move(files);
+  if (!p.cwd.empty()) o["cwd"] = p.cwd;
+  if (!p.confine.empty()) {
+    boost::json::object c;
+    c["new_session"] = p.confine.new_session;
+    c["no_new_privs"] = p.confine.no_new_privs;
+    c["drop_capabilities"] = p.confine.drop_capabilities;
+    if (p.confine.landlock) c["landlock"] = landlock::to_json(*p.confine.landlock);
+    o["confine"] = std::move(c);
+  }
   return o;
 }
 
@@ -160,6 +203,19 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
       f.name = opt_string(fo, "name", w);
       f.content = as_string(field(fo, "content", w), w + ".content");
       p.files.push_back(std::move(f));
+    }
+  }
+  p.cwd = opt_string(o, "cwd", "plan");
+  if (!p.cwd.empty() && p.cwd[0] != '/') throw ir::JsonError("plan.cwd: expected an absolute path");
+  if (auto it = o.find("confine"); it != o.end()) {
+    const auto &c = as_object(it->value(), "plan.confine");
+    p.confine.new_session = opt_bool(c, "new_session", "plan.confine");
+    p.confine.no_new_privs = opt_bool(c, "no_new_privs", "plan.confine");
+    p.confine.drop_capabilities = opt_bool(c, "drop_capabilities", "plan.confine");
+    if (auto l = c.find("landlock"); l != c.end()) {
+      p.confine.landlock = landlock::ruleset_from_json(l->value(), "plan.confine.landlock");
+      // The kernel refuses landlock_restrict_self without it (or CAP_SYS_ADMIN).
+      if (!p.confine.no_new_privs) throw ir::JsonError("plan.confine.landlock: needs no_new_privs");
     }
   }
   return p;

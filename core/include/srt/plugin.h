@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define SRT_PLUGIN_ABI_MAJOR 1
-#define SRT_PLUGIN_ABI_MINOR 1
+#define SRT_PLUGIN_ABI_MINOR 2
 
 /* Highest policy IR version (schemas/policy-ir.schema.json) this header knows. */
 #define SRT_IR_VERSION 1
@@ -109,7 +109,15 @@ typedef struct srt_backend_v1 {
    * `report`:
    *   {"usable": bool,
    *    "reason": "why not, and what to do (empty when usable)",
-   *    "features": {"<feature>": "enforced" | "degraded" | "unsupported", ...}}
+   *    "features": {"<feature>": "enforced" | "degraded" | "unsupported", ...},
+   *    "feature_notes": {"<feature>": "what is missing", ...},       (ABI 1.2)
+   *    "host_namespaces": bool}                                      (ABI 1.2)
+   * Features: "filesystem", "network", "ipc_isolation", "pid_isolation",
+   * "pty". srt refuses to launch when one of the first four is not
+   * "enforced", unless the settings accept it (srt.acceptWeaker).
+   * "host_namespaces": the sandbox shares the host's mounts, network and
+   * processes; srt's proxies then listen on 127.0.0.1 and the request lists
+   * their ports (see docs/architecture.md "Launch request and plan").
    * `options` is a JSON object: {"deep": bool} — a deep probe may start
    * processes to check that the mechanism really works; a shallow one (used on
    * every launch) must be fast and side-effect free. Returns SRT_OK when the

@@ -53,6 +53,27 @@
 
 namespace srt::sdk {
 
+// The environment a launched command gets: the request's environment minus
+// the policy's env_unset, plus its env_set, plus the request's own env_set
+// (srt's proxy settings), which nothing in the policy can remove.
+inline std::vector<std::string> command_environment(const ir::Policy &policy, const LaunchRequest &request) {
+  auto name_of = [](const std::string &entry) { return entry.substr(0, entry.find('=')); };
+  std::vector<std::string> drop(policy.process.env_unset.begin(), policy.process.env_unset.end());
+  for (const auto &[k, v] : policy.process.env_set) drop.push_back(k);
+  for (const auto &[k, v] : request.env_set) drop.push_back(k);
+  std::vector<std::string> env;
+  for (const auto &e : request.env) {
+    std::string name = name_of(e);
+    bool dropped = false;
+    for (const auto &d : drop) dropped = dropped || d == name;
+    if (!dropped) env.push_back(e);
+  }
+  for (const auto &[k, v] : policy.process.env_set)
+    if (!request.env_set.count(k)) env.push_back(k + "=" + v);
+  for (const auto &[k, v] : request.env_set) env.push_back(k + "=" + v);
+  return env;
+}
+
 // How well a backend enforces one feature of the IR.
 inline constexpr const char *kEnforced = "enforced";
 inline constexpr const char *kDegraded = "degraded";
@@ -62,10 +83,18 @@ struct ProbeResult {
   bool usable = false;
   std::string reason;  // when not usable: why, and what to do
   // feature -> kEnforced | kDegraded | kUnsupported. Features: "filesystem",
-  // "network", "pid_isolation", "pty". (Unix sockets, user namespaces and
-  // the other system calls srt refuses are filtered by srt-enter, whatever
-  // the backend.)
+  // "network", "ipc_isolation" (signals, abstract Unix sockets, System V
+  // IPC of processes outside), "pid_isolation", "pty". (Unix sockets, user
+  // namespaces and the other system calls srt refuses are filtered by
+  // srt-enter, whatever the backend.)
   std::map<std::string, std::string> features;
+  // For each feature not enforced: what is missing, in one sentence.
+  std::map<std::string, std::string> feature_notes;
+  // The sandbox has no namespaces of its own (same mounts, network and
+  // processes as the host): srt's proxies then listen on the host's
+  // 127.0.0.1 (LaunchRequest::proxy_ports) and srt-enter is used where it is
+  // installed.
+  bool host_namespaces = false;
 };
 
 class Unsupported : public std::runtime_error {
@@ -204,6 +233,10 @@ struct BackendGlue {
       boost::json::object f;
       for (const auto &[k, v] : r.features) f[k] = v;
       o["features"] = std::move(f);
+      boost::json::object notes;
+      for (const auto &[k, v] : r.feature_notes) notes[k] = v;
+      o["feature_notes"] = std::move(notes);
+      o["host_namespaces"] = r.host_namespaces;
       append(report, boost::json::serialize(o));
     });
   }

@@ -147,8 +147,14 @@ struct WindowsSettings {
 };
 
 // srt's own additions (not in the TypeScript srt).
+// The guarantees a backend may give only in part (its probe's "features");
+// srt refuses to launch with less than all of them unless the settings accept
+// the weaker one by name in srt.acceptWeaker.
+inline constexpr const char *kWeakenableFeatures[] = {"filesystem", "network", "ipc_isolation"};
+
 struct SrtSettings {
   std::string backend = "auto";  // auto | bwrap | landlock | seatbelt | a plugin's name
+  std::vector<std::string> acceptWeaker;  // names from kWeakenableFeatures
 };
 
 struct Settings {

@@ -75,6 +75,8 @@ struct BackendStatus {
   bool usable = false;
   std::string reason;  // why not usable, and what to do
   std::map<std::string, std::string> features;  // feature -> enforced | degraded | unsupported
+  std::map<std::string, std::string> feature_notes;  // feature -> what is missing
+  bool host_namespaces = false;  // see syscall_filter
 };
 
 struct ExitStatus {
@@ -104,7 +106,10 @@ PathVerdict explain_path(const ir::Policy &policy, const std::string &path);
 struct SyscallRule {
   std::string syscalls, when, action;
 };
-std::vector<SyscallRule> syscall_filter(const ir::Policy &policy);
+// `host_namespaces`: the backend has no namespaces of its own (its probe
+// says so, e.g. landlock); the filter then also refuses what a network and
+// IPC namespace would have contained (non-TCP sockets, System V IPC, keys).
+std::vector<SyscallRule> syscall_filter(const ir::Policy &policy, bool host_namespaces = false);
 
 
 // A launched command. Destroying a Child that is still running kills the

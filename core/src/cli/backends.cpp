@@ -27,6 +27,7 @@ int list_backends(const Invocation &inv) {
       std::string feats;
       for (const auto &[k, v] : b.features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
       if (!feats.empty()) out += "          enforces: " + feats + "\n";
+      for (const auto &[k, v] : b.feature_notes) out += fmt::format("            {}: {}\n", k, v);
     }
   }
   if (out.empty()) out = "no plugins found (searched the plugin directories; run with -d to see them)\n";

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 
+#include <srt/landlock.hpp>
 #include <srt/policy_json.hpp>
 
 #include <boost/json.hpp>
@@ -69,6 +70,26 @@ BackendView backend_view(const Sandbox &sandbox, const ir::Policy &policy, const
   return v;
 }
 
+template <typename Add>
+void print_confinement(const LaunchPlan::Confinement &c, Add &add) {
+  if (c.empty()) return;
+  std::vector<std::string> steps;
+  if (c.new_session) steps.push_back("new session");
+  if (c.no_new_privs) steps.push_back("no_new_privs");
+  if (c.drop_capabilities) steps.push_back("every capability dropped (as root)");
+  if (c.landlock) steps.push_back("Landlock");
+  std::string joined;
+  for (const auto &st : steps) joined += (joined.empty() ? "" : ", ") + st;
+  add("  srt confines the launched process before exec: " + joined);
+  if (!c.landlock) return;
+  const auto &r = *c.landlock;
+  add(fmt::format("  Landlock ruleset (ABI {}): restricts {}", r.abi, landlock::fs_names(r.handled_fs)));
+  add(fmt::format("    and TCP {}; scoped: {}", landlock::net_names(r.handled_net), landlock::scope_names(r.scoped)));
+  add(fmt::format("    allows only ({} paths, {} ports):", r.paths.size(), r.ports.size()));
+  for (const auto &rule : r.paths) add(fmt::format("      {} beneath {}  <- {}", landlock::fs_names(rule.access), rule.path, rule.why));
+  for (const auto &rule : r.ports) add(fmt::format("      {} to port {}  <- {}", landlock::net_names(rule.access), rule.port, rule.why));
+}
+
 void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &b, const std::vector<PathVerdict> &paths) {
   std::string out;
   auto add = [&](const std::string &s) { out += s + "\n"; };
@@ -111,8 +132,9 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     std::string feats;
     for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
     add("  enforces: " + feats);
+    for (const auto &[k, v] : b.status->feature_notes) add(fmt::format("    {}: {}", k, v));
     add("  system-call filter (srt-enter applies it just before exec; other architectures' calls are refused):");
-    for (const auto &r : syscall_filter(p))
+    for (const auto &r : syscall_filter(p, b.status->host_namespaces))
       add(r.when == "always" ? fmt::format("    {}: {}", r.syscalls, r.action) : fmt::format("    {}: {} when {}", r.syscalls, r.action, r.when));
     add("  runs:");
     std::string line = "   ";
@@ -129,6 +151,7 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
       }
       add(fmt::format("  fd {} ({}):{}", f.fd, f.name, words));
     }
+    print_confinement(b.plan->confine, add);
     std::set<std::string> own;
     for (char **e = environ; e && *e; ++e) own.insert(*e);
     std::string changed;
@@ -166,7 +189,7 @@ void print_json(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
   }
   if (b.plan) bo["plan"] = to_json(*b.plan);
   boost::json::array filter;
-  for (const auto &r : syscall_filter(p)) filter.push_back(boost::json::object{{"syscalls", r.syscalls}, {"when", r.when}, {"action", r.action}});
+  for (const auto &r : syscall_filter(p, b.status && b.status->host_namespaces)) filter.push_back(boost::json::object{{"syscalls", r.syscalls}, {"when", r.when}, {"action", r.action}});
   bo["syscall_filter"] = std::move(filter);
   ex["backend"] = std::move(bo);
   boost::json::array pa;

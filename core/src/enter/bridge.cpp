@@ -21,8 +21,6 @@ namespace {
 
 // The longest start-up error the relay sends back.
 constexpr std::size_t kMaxRelayMessage = 512;
-// Fallback for kernels without close_range: close fds one by one up to here.
-constexpr int kMaxFdScan = 65536;
 
 [[noreturn]] void relay_fail(int ready_fd, const char *what) {
   std::string msg = std::string(what) + ": " + std::strerror(errno);

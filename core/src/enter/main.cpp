@@ -107,12 +107,19 @@ int main(int argc, char **argv) {
 
   // Without a terminal (a new session), the command leads its own process
   // group, so that srt can signal it and its children together.
-  if (o.own_group && setpgid(0, 0) != 0) die_errno("setpgid");
+  // (Already so when srt started it in a new session: a session leader
+  // cannot change its group.)
+  if (o.own_group && getpgrp() != getpid() && setpgid(0, 0) != 0) die_errno("setpgid");
 
   // The relay set itself up meanwhile.
   if (bridge_ready >= 0) await_bridge(bridge_ready);
 
   if (o.report_fd >= 0) report_ready(o.report_fd);
+
+  // The command gets stdin, stdout and stderr, and no other descriptor:
+  // none of srt's, and none its caller left open (a descriptor is access
+  // that no sandbox rule sees).
+  cloexec_from(3);
 
   if (filter) apply_seccomp_program(*filter);
 

@@ -5,9 +5,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace srt::enter {
+
+namespace {
+// CLOSE_RANGE_CLOEXEC (linux/close_range.h, Linux 5.11).
+constexpr unsigned kCloseRangeCloexec = 1u << 2;
+}  // namespace
 
 bool parse_number(std::string_view s, int max, int &out) {
   if (s.empty() || s.size() > 9) return false;
@@ -60,6 +68,17 @@ bool write_all(int fd, const void *data, std::size_t size) {
 
 void close_fd(int fd) {
   if (fd >= 0) ::close(fd);
+}
+
+void cloexec_from(int lowest) {
+  if (syscall(SYS_close_range, static_cast<unsigned>(lowest), ~0u, kCloseRangeCloexec) == 0) return;
+  // ENOSYS before Linux 5.11; EPERM under container filters that predate it.
+  if (errno != ENOSYS && errno != EPERM && errno != EINVAL) die_errno("close_range");
+  rlimit rl{};
+  int end = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < static_cast<rlim_t>(kMaxFdScan) ? static_cast<int>(rl.rlim_cur)
+                                                                                                    : kMaxFdScan;
+  for (int fd = lowest; fd < end; ++fd)
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 && errno != EBADF) die_errno("marking descriptor %d close-on-exec", fd);
 }
 
 }  // namespace srt::enter

@@ -33,6 +33,14 @@ inline constexpr int kMaxFd = 1 << 20;
 // descriptor numbers, ports and signals on srt-enter's command lines.
 bool parse_number(std::string_view s, int max, int &out);
 
+// Without close_range, descriptors are handled one by one up to here.
+inline constexpr int kMaxFdScan = 65536;
+
+// Marks every descriptor from `lowest` up close-on-exec, so that the command
+// inherits none of them (what srt's caller had open, srt's own channels).
+// Dies when that cannot be done.
+void cloexec_from(int lowest);
+
 // A TCP port: 1-65535.
 bool parse_port(std::string_view s, int &out);
 

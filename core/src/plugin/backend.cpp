@@ -46,6 +46,10 @@ Probe Backend::probe(const std::string &policy_json, bool deep) const {
     if (auto it = o.find("features"); it != o.end())
       for (const auto &kv : as_object(it->value(), "probe.features"))
         p.features[std::string(kv.key())] = as_string(kv.value(), "probe.features." + std::string(kv.key()));
+    if (auto it = o.find("feature_notes"); it != o.end())
+      for (const auto &kv : as_object(it->value(), "probe.feature_notes"))
+        p.feature_notes[std::string(kv.key())] = as_string(kv.value(), "probe.feature_notes." + std::string(kv.key()));
+    p.host_namespaces = opt_bool(o, "host_namespaces", "probe");
   } catch (const ir::JsonError &e) {
     throw SandboxError(fmt::format("backend \"{}\" ({}) returned a malformed probe report: {}", info_.name, info_.file, e.what()));
   }

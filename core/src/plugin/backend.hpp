@@ -16,6 +16,8 @@ struct Probe {
   bool usable = false;
   std::string reason;
   std::map<std::string, std::string> features;
+  std::map<std::string, std::string> feature_notes;  // feature -> what is missing, for those not enforced
+  bool host_namespaces = false;
 };
 
 class Backend {

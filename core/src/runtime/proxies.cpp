@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include <sys/random.h>
 #include <sys/un.h>
 
@@ -46,7 +48,7 @@ std::string make_proxy_token() {
 }
 
 Proxies::Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
-                 std::function<void(int, const std::string &)> log, bool http, bool socks)
+                 std::function<void(int, const std::string &)> log, bool http, bool socks, bool loopback_tcp)
     : decider_(std::move(decider)), log_(std::move(log)), token_(make_proxy_token()) {
   host_.struct_size = sizeof host_;
   host_.ctx = this;
@@ -69,17 +71,30 @@ Proxies::Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decid
       plugin::Network plugin(*info);
       boost::json::object config;
       boost::json::array listen;
-      listen.push_back(boost::json::object{{"unix", path}});
+      if (loopback_tcp) listen.push_back(boost::json::object{{"tcp", "127.0.0.1:0"}});
+      else listen.push_back(boost::json::object{{"unix", path}});
       config["listen"] = std::move(listen);
       config["token"] = token_;
       std::vector<plugin::Endpoint> endpoints;
       void *instance = plugin.start(&host_, boost::json::serialize(config), endpoints);
       running_.emplace_back(plugin, instance);
+      if (loopback_tcp) (std::string_view(name) == "http" ? http_port_ : socks_port_) = tcp_port(name, endpoints);
     }
   } catch (...) {
     stop();
     throw;
   }
+}
+
+std::uint16_t Proxies::tcp_port(const char *name, const std::vector<plugin::Endpoint> &endpoints) {
+  for (const auto &e : endpoints) {
+    auto colon = e.tcp.rfind(':');
+    if (colon == std::string::npos) continue;
+    unsigned port = 0;
+    auto [end, ec] = std::from_chars(e.tcp.data() + colon + 1, e.tcp.data() + e.tcp.size(), port);
+    if (ec == std::errc{} && end == e.tcp.data() + e.tcp.size() && port > 0 && port <= 65535) return static_cast<std::uint16_t>(port);
+  }
+  throw SandboxError(fmt::format("the network plugin \"{}\" did not say which TCP port it listens on", name));
 }
 
 Proxies::~Proxies() { stop(); }

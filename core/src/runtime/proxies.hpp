@@ -30,13 +30,18 @@ class Proxies {
   // `log` receives the proxies' own lines (level as in srt_log_level); it
   // must be callable from any thread until stop() returns. `http` / `socks`:
   // which of the two to start (the other may be an external proxy).
+  // `loopback_tcp`: listen on 127.0.0.1 (a port the kernel picks) instead of
+  // the Unix sockets, for backends that share the host's network.
   Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
-          std::function<void(int, const std::string &)> log, bool http = true, bool socks = true);
+          std::function<void(int, const std::string &)> log, bool http = true, bool socks = true, bool loopback_tcp = false);
   ~Proxies();
   Proxies(const Proxies &) = delete;
   Proxies &operator=(const Proxies &) = delete;
 
   const std::string &token() const { return token_; }
+  // With loopback_tcp: where each proxy listens on 127.0.0.1 (0: not started).
+  std::uint16_t http_port() const { return http_port_; }
+  std::uint16_t socks_port() const { return socks_port_; }
 
   // Stops both (joins their threads). Idempotent; returns problems as
   // messages instead of throwing.
@@ -45,11 +50,14 @@ class Proxies {
  private:
   static int32_t decide(void *ctx, srt_str host, uint16_t port, int32_t protocol, srt_sink *verdict);
   static void log(void *ctx, int32_t level, srt_str message);
+  static std::uint16_t tcp_port(const char *name, const std::vector<plugin::Endpoint> &endpoints);
 
   std::shared_ptr<net::Decider> decider_;
   std::function<void(int, const std::string &)> log_;
   srt_net_host_v1 host_{};
   std::string token_;
+  std::uint16_t http_port_ = 0;
+  std::uint16_t socks_port_ = 0;
   std::vector<std::pair<plugin::Network, void *>> running_;
 };
 

@@ -15,10 +15,11 @@ std::string userinfo(const std::string &token) { return token.empty() ? "" : fmt
 
 }  // namespace
 
-std::map<std::string, std::string> proxy_environment(const std::string &http_token, const std::string &socks_token,
-                                                     const std::string &enter_path, const std::string &java_tool_options) {
-  std::string http = fmt::format("http://{}localhost:{}", userinfo(http_token), kSandboxHttpPort);
-  std::string socks = fmt::format("socks5h://{}localhost:{}", userinfo(socks_token), kSandboxSocksPort);
+std::map<std::string, std::string> proxy_environment(const ProxyAddress &at, const std::string &http_token,
+                                                     const std::string &socks_token, const std::string &enter_path,
+                                                     const std::string &java_tool_options) {
+  std::string http = fmt::format("http://{}{}:{}", userinfo(http_token), at.host, at.http_port);
+  std::string socks = fmt::format("socks5h://{}{}:{}", userinfo(socks_token), at.host, at.socks_port);
   std::map<std::string, std::string> env;
   for (const char *name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy", "GRPC_PROXY",
                            "grpc_proxy", "DOCKER_HTTP_PROXY", "DOCKER_HTTPS_PROXY", "npm_config_proxy", "npm_config_https_proxy",
@@ -31,13 +32,13 @@ std::map<std::string, std::string> proxy_environment(const std::string &http_tok
   env["npm_config_noproxy"] = kNoProxy;
   // rsync speaks HTTP CONNECT to RSYNC_PROXY and takes user:password@ (the
   // reference points it at the SOCKS port without credentials: always 407).
-  env["RSYNC_PROXY"] = fmt::format("{}localhost:{}", userinfo(http_token), kSandboxHttpPort);
+  env["RSYNC_PROXY"] = fmt::format("{}{}:{}", userinfo(http_token), at.host, at.http_port);
   env["GIT_CONFIG_PARAMETERS"] = "'http.proxyAuthMethod=basic'";
   env["GIT_SSH_COMMAND"] =
       fmt::format("ssh -o ControlMaster=no -o ControlPath=none -o ProxyCommand='{} connect %h %p'", enter_path);
   env["CLOUDSDK_PROXY_TYPE"] = "http";
-  env["CLOUDSDK_PROXY_ADDRESS"] = "localhost";
-  env["CLOUDSDK_PROXY_PORT"] = std::to_string(kSandboxHttpPort);
+  env["CLOUDSDK_PROXY_ADDRESS"] = at.host;
+  env["CLOUDSDK_PROXY_PORT"] = std::to_string(at.http_port);
   if (!http_token.empty()) {
     env["CLOUDSDK_PROXY_USERNAME"] = kProxyUser;
     env["CLOUDSDK_PROXY_PASSWORD"] = http_token;
@@ -47,9 +48,9 @@ std::map<std::string, std::string> proxy_environment(const std::string &http_tok
   // disables Basic for tunnels unless told otherwise) and plain sockets to
   // the SOCKS proxy, whose credentials the JDK reads from java.net.socks.*.
   std::string java = fmt::format(
-      "-Dhttp.proxyHost=localhost -Dhttp.proxyPort={0} -Dhttps.proxyHost=localhost -Dhttps.proxyPort={0} "
-      "-Dhttp.nonProxyHosts=localhost|127.*|[::1] -DsocksProxyHost=localhost -DsocksProxyPort={1}",
-      kSandboxHttpPort, kSandboxSocksPort);
+      "-Dhttp.proxyHost={2} -Dhttp.proxyPort={0} -Dhttps.proxyHost={2} -Dhttps.proxyPort={0} "
+      "-Dhttp.nonProxyHosts=localhost|127.*|[::1] -DsocksProxyHost={2} -DsocksProxyPort={1}",
+      at.http_port, at.socks_port, at.host);
   if (!http_token.empty())
     java += fmt::format(
         " -Dhttp.proxyUser={0} -Dhttp.proxyPassword={1} -Dhttps.proxyUser={0} -Dhttps.proxyPassword={1}"

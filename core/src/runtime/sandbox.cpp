@@ -8,6 +8,7 @@
 #include "policy/compile.hpp"
 #include "policy/paths.hpp"
 #include "runtime/child_state.hpp"
+#include "runtime/confine.hpp"
 #include "runtime/forwarder.hpp"
 #include "runtime/locations.hpp"
 #include "runtime/proxies.hpp"
@@ -42,9 +43,19 @@ namespace srt {
 
 const char *version() { return SRT_VERSION; }
 
-std::vector<SyscallRule> syscall_filter(const ir::Policy &policy) {
+namespace {
+
+seccomp::Profile seccomp_profile(bool host_namespaces) {
+  seccomp::Profile p;
+  p.host_namespaces = host_namespaces;
+  return p;
+}
+
+}  // namespace
+
+std::vector<SyscallRule> syscall_filter(const ir::Policy &policy, bool host_namespaces) {
   std::vector<SyscallRule> out;
-  for (const auto &r : seccomp::describe(policy)) out.push_back({r.syscalls, r.when, r.action});
+  for (const auto &r : seccomp::describe(policy, seccomp_profile(host_namespaces))) out.push_back({r.syscalls, r.when, r.action});
   return out;
 }
 
@@ -61,6 +72,10 @@ constexpr const char *kAutoBackends[] = {"bwrap", "landlock"};
 #endif
 // Descriptor numbers offered to a backend for its plan's files.
 constexpr int kPlanFds = 4;
+// What `srt policy explain` shows for the proxies' ports on 127.0.0.1 when
+// the backend has no network namespace (at launch the kernel picks them).
+constexpr std::uint16_t kExplainHttpPort = 40001;
+constexpr std::uint16_t kExplainSocksPort = 40002;
 // How much of a plan's file -d prints.
 constexpr std::size_t kMaxDebugFileBytes = 2048;
 
@@ -174,6 +189,10 @@ struct Sandbox::Impl {
       auto probe = plugin::Backend(*info).probe(policy_json, false);
       if (probe.usable) {
         log(LogLevel::debug, fmt::format("backend auto: {} is usable", name));
+        // A fallback to a sandbox built differently is never silent.
+        if (!why.empty())
+          log(LogLevel::warn, fmt::format("using the {} backend ({}); set \"srt\": {{\"backend\": \"{}\"}} to choose it explicitly",
+                                          name, util::join(why, "; "), name));
         return {name, probe};
       }
       why.push_back(fmt::format("{}: {}", name, probe.reason));
@@ -270,12 +289,14 @@ std::vector<BackendStatus> Sandbox::backends(const ir::Policy &policy, bool deep
   std::vector<BackendStatus> out;
   for (const auto &p : impl_->registry->plugins()) {
     if (p.state != plugin::State::loaded || p.kind != SRT_PLUGIN_BACKEND) continue;
-    BackendStatus s{p.name, p.file, p.version, p.summary, p.abi_major, p.abi_minor, false, "", {}};
+    BackendStatus s{p.name, p.file, p.version, p.summary, p.abi_major, p.abi_minor, false, "", {}, {}, false};
     try {
       auto probe = plugin::Backend(p).probe(json, deep);
       s.usable = probe.usable;
       s.reason = probe.reason;
       s.features = probe.features;
+      s.feature_notes = probe.feature_notes;
+      s.host_namespaces = probe.host_namespaces;
     } catch (const Error &e) {
       s.reason = e.what();
     }
@@ -290,18 +311,18 @@ std::string Sandbox::choose_backend(const ir::Policy &policy) const {
 
 namespace {
 
-// The features a policy needs from a backend, and whether a backend that
-// does not enforce one must be refused (true) or only reported (false).
+// The guarantees every launch needs from its backend (kWeakenableFeatures),
+// in words. (A private process list, "pid_isolation", is bubblewrap's extra:
+// `srt backends` shows whether a backend has it; the settings never ask.)
 struct Need {
   const char *feature;
-  bool required;
   const char *what;
 };
 
 constexpr Need kNeeds[] = {
-    {"filesystem", true, "filesystem rules"},
-    {"network", true, "network isolation"},
-    {"pid_isolation", false, "process isolation"},
+    {"filesystem", "the filesystem rules"},
+    {"network", "network isolation"},
+    {"ipc_isolation", "isolation from other processes' signals and IPC"},
 };
 
 // Where the proxies' sockets appear inside the sandbox, in the hidden runtime
@@ -313,6 +334,9 @@ struct NetworkLaunch {
   std::string http_token;   // srt's HTTP proxy's password; empty: an external proxy
   std::string socks_token;  // likewise for SOCKS
   std::string session_dir;  // where the proxies' sockets are on the host
+  // For backends without namespaces: the proxies' ports on the host's
+  // 127.0.0.1 (srt's own, or the user's external ones); no bridge.
+  std::optional<runtime::ProxyAddress> host_loopback;
 };
 
 // The inherited JAVA_TOOL_OPTIONS of `env` ("NAME=value" list).
@@ -330,10 +354,11 @@ std::string env_value(const std::vector<std::string> &env, std::string_view name
 // mount point there and nothing is created on the host) and the command.
 static LaunchRequest build_request(const ir::Policy &policy, const Command &command, const std::string &enter_host_path,
                                    const runtime::Dirs &dirs, int report_fd, int seccomp_fd, const NetworkLaunch *network,
-                                   const std::vector<int> &plan_fds) {
+                                   const std::vector<int> &plan_fds, bool host_namespaces) {
   LaunchRequest req;
   req.enter_host_path = enter_host_path;
-  req.enter_sandbox_path = dirs.base + "/enter";
+  // Without a mount namespace srt-enter can only be where it is.
+  req.enter_sandbox_path = host_namespaces ? enter_host_path : dirs.base + "/enter";
   req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd), "--seccomp-fd", std::to_string(seccomp_fd)};
   // Signals srt's caller left at their default action are ignored in the
   // launcher (see kForwardedSignals) and restored by srt-enter.
@@ -345,14 +370,19 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   if (!reset.empty()) req.enter_argv.insert(req.enter_argv.end(), {"--reset-signals", util::join(reset, ",")});
   if (!policy.process.allow_pty) req.enter_argv.push_back("--own-process-group");
   req.env = command.env ? *command.env : environ_vector();
-  if (network) {
+  if (network && network->host_loopback) {
+    const auto &at = *network->host_loopback;
+    req.proxy_ports = {at.http_port, at.socks_port};
+    req.env_set = runtime::proxy_environment(at, network->http_token, network->socks_token, req.enter_sandbox_path,
+                                             env_value(req.env, "JAVA_TOOL_OPTIONS"));
+  } else if (network) {
     std::string inside = sandbox_net_dir(dirs);
     req.binds.push_back({network->session_dir, inside});
     req.enter_argv.insert(req.enter_argv.end(),
                           {"--bridge", fmt::format("{}={}/{}", runtime::kSandboxHttpPort, inside, runtime::kHttpSocketName),
                            "--bridge", fmt::format("{}={}/{}", runtime::kSandboxSocksPort, inside, runtime::kSocksSocketName)});
-    req.env_set = runtime::proxy_environment(network->http_token, network->socks_token, req.enter_sandbox_path,
-                                             env_value(req.env, "JAVA_TOOL_OPTIONS"));
+    req.env_set = runtime::proxy_environment(runtime::ProxyAddress{}, network->http_token, network->socks_token,
+                                             req.enter_sandbox_path, env_value(req.env, "JAVA_TOOL_OPTIONS"));
   }
   req.enter_argv.push_back("--");
   if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
@@ -368,10 +398,17 @@ LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend,
   // proxies' password is made at launch.
   auto dirs = runtime::dir_paths();
   NetworkLaunch network{policy.network.http_proxy_port ? "" : "<token>", policy.network.socks_proxy_port ? "" : "<token>",
-                        dirs.base + "/sessions/<session>"};
+                        dirs.base + "/sessions/<session>", std::nullopt};
+  std::string policy_json = boost::json::serialize(ir::to_json(policy));
+  auto be = impl_->backend(backend);
+  bool host_namespaces = be.probe(policy_json, false).host_namespaces;
+  if (host_namespaces) {
+    network.host_loopback = runtime::ProxyAddress{"127.0.0.1", policy.network.http_proxy_port.value_or(kExplainHttpPort),
+                                                  policy.network.socks_proxy_port.value_or(kExplainSocksPort)};
+  }
   auto req = build_request(policy, command, impl_->locations.enter, dirs, 3, 4, policy.network.proxied ? &network : nullptr,
-                           {5, 6, 7, 8});
-  return impl_->backend(backend).render(boost::json::serialize(ir::to_json(policy)), req);
+                           {5, 6, 7, 8}, host_namespaces);
+  return be.render(policy_json, req);
 }
 
 Child Sandbox::spawn(const Command &command, SpawnOptions options) {
@@ -388,15 +425,21 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   std::string policy_json = boost::json::serialize(ir::to_json(policy));
   auto [backend_name, probe] = impl.choose(policy_json);
   auto backend = impl.backend(backend_name);
+  const auto &accepted = impl.settings.srt.acceptWeaker;
   for (const auto &need : kNeeds) {
     auto it = probe.features.find(need.feature);
     std::string level = it == probe.features.end() ? "unsupported" : it->second;
     if (level == "enforced") continue;
-    if (need.required)
-      throw SandboxError(fmt::format("backend \"{}\" does not enforce {} ({}); srt will not run the command with less than the policy asks",
-                                     backend_name, need.what, level));
-    impl.log(LogLevel::warn, fmt::format("{} is not enforced by this build (backend \"{}\": {}); see `srt policy explain`", need.what,
-                                         backend_name, level));
+    auto note = probe.feature_notes.find(need.feature);
+    std::string detail = note == probe.feature_notes.end() ? level : note->second;
+    if (std::find(accepted.begin(), accepted.end(), need.feature) != accepted.end()) {
+      impl.log(LogLevel::debug, fmt::format("accepted by srt.acceptWeaker: {} is {} ({})", need.what, level, detail));
+      continue;
+    }
+    throw SandboxError(fmt::format(
+        "backend \"{}\" cannot fully enforce {} here: {}. srt will not run the command with less than the policy asks; "
+        "to accept this weaker sandbox, add \"{}\" to \"srt\": {{\"acceptWeaker\": [...]}} in {} (or use a backend that enforces it)",
+        backend_name, need.what, detail, need.feature, impl.settings.source));
   }
 
   struct stat st{};
@@ -413,10 +456,11 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   std::optional<NetworkLaunch> network;
   if (policy.network.proxied) {
     const auto &n = policy.network;
-    network = NetworkLaunch{"", "", state->session->dir()};
+    network = NetworkLaunch{"", "", state->session->dir(), std::nullopt};
     // An external proxy (httpProxyPort / socksProxyPort) takes the place of
-    // srt's own: srt relays to it and it does the filtering.
-    if (n.http_proxy_port || n.socks_proxy_port) {
+    // srt's own: srt relays to it and it does the filtering. Without a
+    // network namespace the command reaches it directly.
+    if ((n.http_proxy_port || n.socks_proxy_port) && !probe.host_namespaces) {
       state->forwarder = std::make_unique<runtime::Forwarder>(impl.locations.enter, state->session->dir(), n.http_proxy_port,
                                                               n.socks_proxy_port);
       impl.log(LogLevel::debug, fmt::format("relaying to the external proxy on 127.0.0.1 port(s){}{}",
@@ -429,14 +473,21 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
           [log = state->log](int level, const std::string &msg) {
             if (log) log(to_log_level(level), msg);
           },
-          !n.http_proxy_port, !n.socks_proxy_port);
+          !n.http_proxy_port, !n.socks_proxy_port, probe.host_namespaces);
       if (!n.http_proxy_port) network->http_token = state->proxies->token();
       if (!n.socks_proxy_port) network->socks_token = state->proxies->token();
+    }
+    if (probe.host_namespaces) {
+      network->host_loopback = runtime::ProxyAddress{
+          "127.0.0.1", n.http_proxy_port ? *n.http_proxy_port : state->proxies->http_port(),
+          n.socks_proxy_port ? *n.socks_proxy_port : state->proxies->socks_port()};
+      impl.log(LogLevel::debug, fmt::format("proxies on 127.0.0.1: HTTP port {}, SOCKS port {}", network->host_loopback->http_port,
+                                            network->host_loopback->socks_port));
     }
   }
   // The filter srt-enter applies just before exec (built here: libseccomp
   // allocates, srt-enter only loads the finished program).
-  int seccomp_memfd = runtime::make_memfd("srt-seccomp", seccomp::build_program(policy));
+  int seccomp_memfd = runtime::make_memfd("srt-seccomp", seccomp::build_program(policy, seccomp_profile(probe.host_namespaces)));
   struct SeccompCloser {
     int fd;
     ~SeccompCloser() { ::close(fd); }
@@ -458,8 +509,10 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   std::vector<int> plan_fds(targets.begin() + 2, targets.end());
 
   auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, seccomp_target, network ? &*network : nullptr,
-                           plan_fds);
+                           plan_fds, probe.host_namespaces);
   LaunchPlan plan = backend.render(policy_json, req);
+  runtime::PreparedConfinement confinement;
+  runtime::prepare_confinement(plan.confine, confinement, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   if (impl.options.debug) {
     std::string line = "launch:";
     for (const auto &a : plan.argv) line += " " + (a.find_first_of(" \t\n\"'\\$") == std::string::npos && !a.empty() ? a : util::quoted(a));
@@ -478,6 +531,8 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   spec.new_process_group = state->own_group;
   spec.fd_limit = options.fd_limit;
   spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
+  spec.cwd = plan.cwd;
+  if (!plan.confine.empty()) spec.confine = &confinement;
   spec.fds.emplace_back(channel.child_fd, report_target);
   spec.fds.emplace_back(seccomp_memfd, seccomp_target);
   std::vector<int> memfds;

@@ -26,10 +26,18 @@ namespace {
 // most fd 1000).
 constexpr int kMaxTargetFd = 1000;
 
-[[noreturn]] void child_fail(int error_pipe, int err) {
+// What the child tells the parent when it cannot exec.
+enum class Step : int { setup, cwd, confine, exec };
+struct ChildError {
+  Step step;
+  int err;
+};
+
+[[noreturn]] void child_fail(int error_pipe, int err, Step step = Step::setup) {
+  ChildError e{step, err};
   ssize_t n;
   do {
-    n = ::write(error_pipe, &err, sizeof err);
+    n = ::write(error_pipe, &e, sizeof e);
   } while (n < 0 && errno == EINTR);
   ::_exit(127);
 }
@@ -166,7 +174,8 @@ pid_t spawn(const SpawnSpec &spec) {
   }
   if (pid == 0) {
     // Child: async-signal-safe calls only.
-    if (spec.new_process_group && ::setpgid(0, 0) != 0) child_fail(err_pipe[1], errno);
+    bool new_session = spec.confine && spec.confine->new_session;
+    if (spec.new_process_group && !new_session && ::setpgid(0, 0) != 0) child_fail(err_pipe[1], errno);
     std::size_t n = spec.fds.size();
     for (std::size_t i = 0; i < n; ++i)
       if ((parked[i] = ::fcntl(spec.fds[i].first, F_DUPFD_CLOEXEC, park_from)) < 0) child_fail(err_pipe[1], errno);
@@ -182,11 +191,14 @@ pid_t spawn(const SpawnSpec &spec) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) child_fail(err_pipe[1], errno, Step::cwd);
+    if (spec.confine)
+      if (int err = apply_confinement(*spec.confine); err != 0) child_fail(err_pipe[1], err, Step::confine);
     ::execve(argv[0], argv.data(), envp.data());
-    child_fail(err_pipe[1], errno);
+    child_fail(err_pipe[1], errno, Step::exec);
   }
   ::close(err_pipe[1]);
-  int child_err = 0;
+  ChildError child_err{};
   ssize_t got;
   do {
     got = ::read(err_pipe[0], &child_err, sizeof child_err);
@@ -195,7 +207,12 @@ pid_t spawn(const SpawnSpec &spec) {
   if (got == sizeof child_err) {
     int status;
     ::waitpid(pid, &status, 0);
-    throw SandboxError(fmt::format("cannot run {}: {}", util::quoted(spec.argv[0]), std::strerror(child_err)));
+    if (child_err.step == Step::cwd)
+      throw SandboxError(fmt::format("cannot enter the working directory {}: {}", util::quoted(spec.cwd), std::strerror(child_err.err)));
+    if (child_err.step == Step::confine)
+      throw SandboxError(fmt::format("cannot confine {} (new session, no_new_privs, capabilities, Landlock): {}; the command was not run",
+                                     util::quoted(spec.argv[0]), std::strerror(child_err.err)));
+    throw SandboxError(fmt::format("cannot run {}: {}", util::quoted(spec.argv[0]), std::strerror(child_err.err)));
   }
   return pid;
 }

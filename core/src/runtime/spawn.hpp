@@ -4,6 +4,8 @@
 // async-signal-safe calls.
 #pragma once
 
+#include "runtime/confine.hpp"
+
 #include <srt/launch.hpp>
 
 #include <sys/types.h>
@@ -26,6 +28,9 @@ struct SpawnSpec {
   bool new_process_group = false;
   std::vector<int> ignore_signals;  // set to SIG_IGN in the child
   std::optional<rlimit> fd_limit;   // RLIMIT_NOFILE in the child
+  std::string cwd;                  // chdir in the child (empty: stay)
+  // Applied last before exec (its new session replaces new_process_group).
+  const PreparedConfinement *confine = nullptr;
 };
 
 // Returns the child's pid. Throws SandboxError when the program cannot be

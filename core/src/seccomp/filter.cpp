@@ -12,6 +12,7 @@
 #include <optional>
 #include <sched.h>
 #include <sys/mman.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,41 +23,86 @@ namespace {
 // The kernel refuses longer programs; ours is a few dozen instructions.
 constexpr std::size_t kMaxProgramBytes = BPF_MAXINSNS * sizeof(sock_filter);
 
-// arg0 & mask == value. The socket domain is an int: only its low 32 bits
-// count, whatever the caller left in the upper half of the register.
-struct ArgMatch {
+// One comparison of a system call argument. `masked_eq`: arg & mask ==
+// value (an int argument such as the socket domain is compared on its low 32
+// bits only, whatever the caller left in the upper half of the register);
+// `gt`: the whole 64-bit register is greater than value (garbage in the upper
+// half only makes the rule match more often).
+struct Cond {
+  unsigned arg;
+  enum Op { masked_eq, gt } op;
   std::uint64_t mask;
   std::uint64_t value;
 };
 
+Cond eq32(unsigned arg, std::uint64_t value) { return {arg, Cond::masked_eq, 0xffffffffu, value}; }
+
 struct Entry {
   std::vector<const char *> syscalls;
-  std::optional<ArgMatch> arg0;
+  // The rule matches when all conditions of any one alternative hold; no
+  // alternatives: always.
+  std::vector<std::vector<Cond>> alternatives;
   int err;
   const char *err_name;
   const char *when;
 };
 
+constexpr int kSocketTypeMask = 0xf;  // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK/SOCK_CLOEXEC
+constexpr int kHighestInetFamily = AF_INET6;
+constexpr std::uint64_t kTcpFastOpenConnect = 30;  // TCP_FASTOPEN_CONNECT (netinet/tcp.h lacks it before glibc 2.27)
+
+// Without a network namespace only TCP (which Landlock restricts by port)
+// and, where allowed, Unix sockets may be created; without an IPC namespace
+// and with the user's session keyring in reach, System V IPC and keys are
+// refused.
+void host_namespace_entries(const ir::Policy &policy, std::vector<Entry> &out) {
+  std::vector<std::vector<Cond>> families;
+  for (std::uint64_t d = 0; d <= kHighestInetFamily; ++d)
+    if (d != AF_UNIX && d != AF_INET && d != AF_INET6) families.push_back({eq32(0, d)});
+  families.push_back({{0, Cond::gt, 0, kHighestInetFamily}});
+  out.push_back({{"socket", "socketpair"}, families, EAFNOSUPPORT, "EAFNOSUPPORT",
+                 "domain is not AF_UNIX, AF_INET or AF_INET6 (netlink, packet, ...)"});
+  std::vector<std::vector<Cond>> not_tcp;
+  for (std::uint64_t d : {AF_INET, AF_INET6}) {
+    for (std::uint64_t t = 0; t <= kSocketTypeMask; ++t)
+      if (t != SOCK_STREAM) not_tcp.push_back({eq32(0, d), {1, Cond::masked_eq, kSocketTypeMask, t}});
+    for (std::uint64_t proto = 1; proto < IPPROTO_TCP; ++proto) not_tcp.push_back({eq32(0, d), eq32(2, proto)});
+    not_tcp.push_back({eq32(0, d), {2, Cond::gt, 0, IPPROTO_TCP}});
+  }
+  out.push_back({{"socket"}, not_tcp, EPERM, "EPERM", "domain is AF_INET or AF_INET6 and it is not plain TCP (UDP, raw, ICMP, MPTCP, SCTP)"});
+  // TCP Fast Open connects without connect(2), where Landlock looks.
+  out.push_back({{"sendto", "sendmmsg"}, {{{3, Cond::masked_eq, MSG_FASTOPEN, MSG_FASTOPEN}}}, EPERM, "EPERM", "flags include MSG_FASTOPEN"});
+  out.push_back({{"sendmsg"}, {{{2, Cond::masked_eq, MSG_FASTOPEN, MSG_FASTOPEN}}}, EPERM, "EPERM", "flags include MSG_FASTOPEN"});
+  out.push_back({{"setsockopt"}, {{eq32(1, IPPROTO_TCP), eq32(2, kTcpFastOpenConnect)}}, EPERM, "EPERM", "option is TCP_FASTOPEN_CONNECT"});
+  // listen(2) on an unbound socket binds a port on every address, unseen by
+  // Landlock's bind rule.
+  if (!policy.sockets.allow_local_binding)
+    out.push_back({{"listen"}, {}, EPERM, "EPERM", "allowLocalBinding is off (it would bind a port unseen by Landlock)"});
+  out.push_back({{"shmget", "shmat", "shmctl", "shmdt", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl",
+                  "keyctl", "add_key", "request_key"},
+                 {}, EPERM, "EPERM", "always"});
+}
+
 // The single source of truth for describe() and build_program().
-std::vector<Entry> entries(const ir::Policy &policy) {
+std::vector<Entry> entries(const ir::Policy &policy, const Profile &profile) {
   std::vector<Entry> out;
-  if (!policy.sockets.allow_all_unix)
-    out.push_back({{"socket"}, ArgMatch{0xffffffffu, AF_UNIX}, EPERM, "EPERM", "domain is AF_UNIX"});
+  if (!policy.sockets.allow_all_unix) out.push_back({{"socket"}, {{eq32(0, AF_UNIX)}}, EPERM, "EPERM", "domain is AF_UNIX"});
+  if (profile.host_namespaces) host_namespace_entries(policy, out);
   // io_uring performs socket, open and other operations without passing
   // through seccomp at all.
-  out.push_back({{"io_uring_setup", "io_uring_enter", "io_uring_register"}, std::nullopt, EPERM, "EPERM", "always"});
+  out.push_back({{"io_uring_setup", "io_uring_enter", "io_uring_register"}, {}, EPERM, "EPERM", "always"});
   if (!policy.process.allow_nested_user_namespaces) {
-    out.push_back({{"unshare", "clone"}, ArgMatch{CLONE_NEWUSER, CLONE_NEWUSER}, EPERM, "EPERM",
+    out.push_back({{"unshare", "clone"}, {{{0, Cond::masked_eq, CLONE_NEWUSER, CLONE_NEWUSER}}}, EPERM, "EPERM",
                    "flags include CLONE_NEWUSER"});
     // clone3 passes its flags in memory, which seccomp cannot read: make libc
     // fall back to clone, whose flags the rule above sees.
-    out.push_back({{"clone3"}, std::nullopt, ENOSYS, "ENOSYS", "always"});
+    out.push_back({{"clone3"}, {}, ENOSYS, "ENOSYS", "always"});
     out.push_back({{"setns", "mount", "umount2", "pivot_root", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount",
                     "fspick", "mount_setattr"},
-                   std::nullopt, EPERM, "EPERM", "always"});
+                   {}, EPERM, "EPERM", "always"});
   }
   // The command runs as the same uid as srt's helpers in the sandbox.
-  out.push_back({{"ptrace", "process_vm_readv", "process_vm_writev"}, std::nullopt, EPERM, "EPERM", "always"});
+  out.push_back({{"ptrace", "process_vm_readv", "process_vm_writev"}, {}, EPERM, "EPERM", "always"});
   return out;
 }
 
@@ -88,14 +134,15 @@ void add_rule(void *ctx, const Entry &e, const char *name) {
   // Unknown to libseccomp, or a pseudo-number for a call this architecture
   // does not have: nothing to filter.
   if (nr < 0) return;
-  int rc;
-  if (e.arg0) {
-    scmp_arg_cmp cmp{0, SCMP_CMP_MASKED_EQ, e.arg0->mask, e.arg0->value};
-    rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(e.err), nr, 1, &cmp);
-  } else {
-    rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(e.err), nr, 0, nullptr);
-  }
-  if (rc < 0) fail(std::string("adding the rule for ") + name, -rc);
+  auto add = [&](const std::vector<Cond> &conds) {
+    std::vector<scmp_arg_cmp> cmps;
+    for (const auto &c : conds)
+      cmps.push_back(c.op == Cond::gt ? scmp_arg_cmp{c.arg, SCMP_CMP_GT, c.value, 0} : scmp_arg_cmp{c.arg, SCMP_CMP_MASKED_EQ, c.mask, c.value});
+    int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(e.err), nr, static_cast<unsigned>(cmps.size()), cmps.data());
+    if (rc < 0) fail(std::string("adding the rule for ") + name + " when " + e.when, -rc);
+  };
+  if (e.alternatives.empty()) add({});
+  for (const auto &alt : e.alternatives) add(alt);
 }
 
 std::string export_program(void *ctx) {
@@ -122,9 +169,9 @@ std::string export_program(void *ctx) {
 
 }  // namespace
 
-std::vector<Rule> describe(const ir::Policy &policy) {
+std::vector<Rule> describe(const ir::Policy &policy, const Profile &profile) {
   std::vector<Rule> out;
-  for (const auto &e : entries(policy)) {
+  for (const auto &e : entries(policy, profile)) {
     std::string names;
     for (const char *s : e.syscalls) {
       if (!names.empty()) names += ", ";
@@ -137,7 +184,7 @@ std::vector<Rule> describe(const ir::Policy &policy) {
   return out;
 }
 
-std::string build_program(const ir::Policy &policy) {
+std::string build_program(const ir::Policy &policy, const Profile &profile) {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) throw SandboxError("seccomp filter: seccomp_init failed (out of memory?)");
   // libseccomp's default for a foreign architecture is KILL_THREAD, which in
@@ -148,7 +195,7 @@ std::string build_program(const ir::Policy &policy) {
     if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_THREAD); rc < 0)
       fail("setting the action for foreign architectures", -rc);
   }
-  for (const auto &e : entries(policy))
+  for (const auto &e : entries(policy, profile))
     for (const char *name : e.syscalls) add_rule(ctx.get(), e, name);
   return export_program(ctx.get());
 }

@@ -24,6 +24,13 @@
 
 namespace srt::seccomp {
 
+// What the filter must make up for besides the policy.
+struct Profile {
+  // The backend has no namespaces (landlock): refuse what a network and an
+  // IPC namespace would have contained.
+  bool host_namespaces = false;
+};
+
 // One rule in words, e.g. {"socket", "domain is AF_UNIX", "fails with EPERM"}.
 struct Rule {
   std::string syscalls;  // one name or a comma-separated list
@@ -34,7 +41,7 @@ struct Rule {
 // The rules build_program() enforces for this policy, in the order they are
 // applied, followed by the architecture check. Pure; never throws except
 // std::bad_alloc.
-std::vector<Rule> describe(const ir::Policy &policy);
+std::vector<Rule> describe(const ir::Policy &policy, const Profile &profile = {});
 
 // The BPF program (the bytes of an array of struct sock_filter, ready for
 // prctl(PR_SET_SECCOMP) or `bwrap --seccomp FD`) for the native architecture.
@@ -44,6 +51,6 @@ std::vector<Rule> describe(const ir::Policy &policy);
 // Throws srt::SandboxError naming the step that failed. Allocates and uses
 // libseccomp's process-wide kernel probe state: call it in the parent before
 // forking, never between fork and exec, and not from two threads at once.
-std::string build_program(const ir::Policy &policy);
+std::string build_program(const ir::Policy &policy, const Profile &profile = {});
 
 }  // namespace srt::seccomp

@@ -11,6 +11,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -179,12 +181,18 @@ Settings parse_root(const Reader &r) {
     s.windows = std::move(w);
   }
   if (auto v = r.get("srt")) {
-    v->expect_keys({"backend"});
+    v->expect_keys({"backend", "acceptWeaker"});
     if (auto c = v->get("backend")) {
       s.srt.backend = c->non_empty_string();
       if (!is_plugin_name(s.srt.backend))
         c->fail(fmt::format("{} is not a backend name (lower-case letters, digits and '-'; e.g. \"auto\", \"bwrap\")",
                             util::quoted(s.srt.backend)));
+    }
+    if (auto c = v->get("acceptWeaker")) {
+      s.srt.acceptWeaker = c->string_list();
+      for (const auto &f : s.srt.acceptWeaker)
+        if (std::find(std::begin(kWeakenableFeatures), std::end(kWeakenableFeatures), f) == std::end(kWeakenableFeatures))
+          c->fail(fmt::format("{} is not a sandbox feature (one of: filesystem, network, ipc_isolation)", util::quoted(f)));
     }
   }
   return s;

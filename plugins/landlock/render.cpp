@@ -12,6 +12,7 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, int ab
   plan.argv.insert(plan.argv.end(), request.enter_argv.begin() + 1, request.enter_argv.end());
   plan.env = sdk::command_environment(policy, request);
   plan.cwd = policy.process.cwd;
+  plan.confine.die_with_parent = true;
   plan.confine.new_session = !policy.process.allow_pty;  // no controlling terminal: no TIOCSTI injection
   plan.confine.no_new_privs = true;
   // With no user namespace, a capability kept is a capability over the host.

@@ -37,6 +37,12 @@ srt() {
   "$SRT" --backend "$BACKEND" "$@"
 }
 
+# How a write the sandbox refuses fails: bwrap shows read-only mounts,
+# Landlock refuses access.
+readonly_error() {
+  if [[ "$BACKEND" == landlock ]]; then echo "Permission denied"; else echo "Read-only file system"; fi
+}
+
 # run_srt ARGS...: runs srt; sets STATUS, OUT, ERR. Never fails by itself.
 run_srt() {
   set +e

@@ -41,7 +41,8 @@ case "$backend" in
     fi
     ;;
   landlock)
-    grep -qw landlock /sys/kernel/security/lsm 2>/dev/null || skip "this kernel has no Landlock enabled (/sys/kernel/security/lsm)"
+    abi=$("$SRT_TOOLS_DIR/escape-probe" landlock-abi 2>&1) || skip "this kernel has no usable Landlock ($abi)"
+    (( abi >= 4 )) || skip "Landlock ABI $abi cannot restrict TCP; the suite needs ABI 4 (Linux 6.7) or later"
     ;;
   *) echo "unknown backend $backend" >&2; exit 2 ;;
 esac

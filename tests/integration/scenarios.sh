@@ -4,9 +4,28 @@
 
 # ---- filesystem -------------------------------------------------------------
 
+# Landlock cannot grant a directory without granting everything beneath it,
+# so a writable directory that holds protected entries (srt's placeholders
+# for .vscode, .mcp.json, ...) keeps its own entries: what is in it stays
+# writable, but nothing is added to it or removed from it
+# (docs/architecture.md, "The landlock backend"). The scenarios create what
+# they write into beforehand there, and check the refusal.
+landlock_fixed_entries() {
+  [[ "$BACKEND" == landlock ]]
+}
+
 scenario_fs_write_allowed() {
   settings <<<'{"filesystem": {"allowWrite": ["./out"]}}'
   mkdir out
+  if landlock_fixed_entries; then
+    : >out/file
+    mkdir out/d
+    with_settings -- sh -c 'echo written > out/file && mkdir out/d/e && echo deep > out/d/f && echo new > out/new'
+    expect_file "$WS/out/file" written
+    expect_file "$WS/out/d/f" deep
+    expect_absent "$WS/out/new"
+    return
+  fi
   with_settings -- sh -c 'echo written > out/file && mkdir out/d && echo deep > out/d/f'
   expect_status 0
   expect_file "$WS/out/file" written
@@ -17,7 +36,7 @@ scenario_fs_write_outside_refused() {
   settings <<<'{"filesystem": {"allowWrite": ["."]}}'
   echo original >"$OUTSIDE/existing"
   with_settings -- sh -c "echo bad > '$OUTSIDE/new'; echo bad > '$OUTSIDE/existing'; rm -f '$OUTSIDE/existing'; mkdir '$OUTSIDE/dir'"
-  expect_in "$ERR" "Read-only file system"
+  expect_in "$ERR" "$(readonly_error)"
   expect_absent "$OUTSIDE/new"
   expect_absent "$OUTSIDE/dir"
   expect_file "$OUTSIDE/existing" original
@@ -29,7 +48,7 @@ scenario_fs_default_policy() {
   run_srt -- sh -c 'cat readable; echo x > here; echo t > "$TMPDIR/t" && cat "$TMPDIR/t"; mktemp >/dev/null && echo mktemp-ok'
   expect_in "$OUT" data
   expect_in "$OUT" mktemp-ok
-  expect_in "$ERR" "Read-only file system"
+  expect_in "$ERR" "$(readonly_error)"
   expect_absent "$WS/here"
   [[ -n "$(find "$TMPDIR" -name t -type f)" ]] || fail "the write to TMPDIR did not reach the host"
 }
@@ -39,6 +58,7 @@ scenario_fs_deny_write_inside_allow() {
   mkdir protected
   echo keep >protected/f
   echo '{}' >config.json
+  landlock_fixed_entries && : >free
   with_settings -- sh -c 'echo x > protected/f; echo x > protected/new; echo x > config.json; rm config.json; mv protected gone; echo ok > free'
   expect_file "$WS/protected/f" keep
   expect_absent "$WS/protected/new"
@@ -61,11 +81,12 @@ scenario_fs_deny_read_dir() {
   mkdir -p "$HOME/.ssh"
   echo KEYMATERIAL >"$HOME/.ssh/id_test"
   with_settings -- sh -c 'ls -A ~/.ssh; cat ~/.ssh/id_test; echo x > ~/.ssh/new && echo wrote-new'
-  expect_not_in "$OUT" id_test
+  # Landlock cannot hide names: the listing works, the content does not.
+  [[ "$BACKEND" == landlock ]] || expect_not_in "$OUT" id_test
   expect_not_in "$OUT" KEYMATERIAL
   # An empty *read-only* view: writes fail instead of vanishing.
   expect_not_in "$OUT" wrote-new
-  expect_in "$ERR" "Read-only file system"
+  expect_in "$ERR" "$(readonly_error)"
   expect_absent "$HOME/.ssh/new"
 }
 
@@ -109,7 +130,7 @@ scenario_fs_huge_glob() {
   expect_status 1
   expect_in "$OUT" visible
   expect_not_in "$OUT" SECRET
-  expect_in "$ERR" "--args"
+  [[ "$BACKEND" == landlock ]] || expect_in "$ERR" "--args"
   # Thousands of matches in one directory: one mount for the directory and
   # one per entry it does not match.
   settings <<<'{"filesystem": {"denyRead": ["./one/*.secret"], "allowWrite": ["."]}}'
@@ -120,7 +141,7 @@ scenario_fs_huge_glob() {
   with_settings -- sh -c "cat one/readme; cat one/$long-9.secret; ls one | wc -l; echo new > one/new"
   expect_in "$OUT" visible
   expect_not_in "$OUT" SECRET
-  [[ "$(echo "$OUT" | sed -n 2p)" == 1 ]] || fail "the sandbox lists more than the re-opened entry: $OUT"
+  [[ "$BACKEND" == landlock ]] || [[ "$(echo "$OUT" | sed -n 2p)" == 1 ]] || fail "the sandbox lists more than the re-opened entry: $OUT"
   expect_in "$ERR" "hidden as a whole"
   expect_absent "$WS/one/new"
 }
@@ -136,6 +157,7 @@ scenario_fs_symlinked_write_root() {
   mkdir -p "$SCRATCH/real-out"
   ln -s "$SCRATCH/real-out" out
   settings <<<'{"filesystem": {"allowWrite": ["./out"]}}'
+  landlock_fixed_entries && : >"$SCRATCH/real-out/f"
   with_settings -- sh -c 'echo through-link > out/f'
   expect_status 0
   expect_file "$SCRATCH/real-out/f" through-link
@@ -151,9 +173,13 @@ scenario_runtime_dir_hidden() {
   # srt's locks and placeholder manifests are not visible to the command, so
   # it cannot hold srt's locks or read what other sessions protect.
   settings <<<'{"filesystem": {"allowWrite": ["."]}}'
-  with_settings -- sh -c 'find "$TMPDIR/../run" -mindepth 1 | sed "s|.*/run/|run/|"; flock -n "$TMPDIR/../run/lock" true && echo got-lock; true'
+  with_settings -- sh -c 'find "$TMPDIR/../run" -mindepth 1 | sed "s|.*/run/|run/|"; flock -n "$TMPDIR/../run/lock" true && echo got-lock;
+    cat "$TMPDIR"/../run/sessions/*/placeholders.jsonl && echo read-manifest; true'
   expect_status 0
   expect_not_in "$OUT" got-lock
+  expect_not_in "$OUT" read-manifest
+  # Landlock cannot hide names, only refuse opening what they name.
+  [[ "$BACKEND" == landlock ]] && return
   expect_not_in "$OUT" placeholders.jsonl
   expect_not_in "$OUT" /lock
 }
@@ -193,6 +219,7 @@ scenario_mandatory_git() {
   mkdir -p .git/hooks
   : >.git/config
   mkdir -p a/nested && (cd a/nested && (git init -q . 2>/dev/null || mkdir -p .git/hooks) && mkdir -p .git/hooks)
+  landlock_fixed_entries && : >tracked && : >.git/objects-test
   with_settings -- sh -c 'echo evil > .git/hooks/pre-commit; echo "[core] hooksPath = /tmp" >> .git/config;
     echo evil > a/nested/.git/hooks/post-checkout; echo evil > .gitmodules; mv .git .git-moved; echo ok > .git/objects-test; echo fine > tracked'
   expect_absent "$WS/.git/hooks/pre-commit"
@@ -227,7 +254,7 @@ scenario_placeholders_after_kill() {
   settings <<<'{"filesystem": {"allowWrite": ["."]}}'
   snapshot "$WS"
   local marker=$((6000000 + RANDOM * 7 + $$))
-  srt -s "$SCRATCH/settings.json" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
+  "$SRT" --backend "$BACKEND" -s "$SCRATCH/settings.json" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
   local pid=$!
   wait_for pgrep -f "^sleep $marker\$" || fail "the command never started"
   [[ -e "$WS/.mcp.json" ]] || fail "the placeholder is missing while the command runs"
@@ -325,7 +352,10 @@ scenario_pid_isolation() {
   expect_status 0
   local count
   count=$(echo "$OUT" | head -1)
-  (( count < 10 )) || fail "the sandbox sees $count processes"
+  # Landlock has no PID namespace (its probe says "pid_isolation degraded");
+  # what it keeps from outside processes is checked below and in
+  # landlock_signal_outside.
+  [[ "$BACKEND" == landlock ]] || (( count < 10 )) || fail "the sandbox sees $count processes"
   expect_in "$OUT" "CapEff:	0000000000000000"
   expect_in "$OUT" "CapBnd:	0000000000000000"
   expect_in "$OUT" "NoNewPrivs:	1"
@@ -353,6 +383,8 @@ scenario_no_network() {
   kill "$listener"
   expect_not_in "$OUT" hello
   expect_absent "$SCRATCH/tcp.log"
+  # Landlock shares the host's interfaces and refuses the connection.
+  if [[ "$BACKEND" == landlock ]]; then expect_in "$ERR" "connect: Permission denied"; return; fi
   [[ "$(echo "$OUT" | tr -d ' \n')" == lo ]] || fail "network interfaces inside: $OUT"
 }
 
@@ -445,9 +477,11 @@ scenario_net_socks() {
 scenario_net_auth_required() {
   start_server http 0 "$SCRATCH/http.log"
   settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
-  with_settings -- sh -c "curl -sS -i --max-time 20 --noproxy '' -x http://localhost:3128 http://localhost:$PORT/;
-                          curl -sS -i --max-time 20 --noproxy '' -x http://srt:wrong@localhost:3128 http://localhost:$PORT/;
-                          curl -sS --max-time 20 --noproxy '' -x socks5h://srt:wrong@localhost:1080 http://localhost:$PORT/"
+  # (The proxies' address comes from the environment: the bridge on
+  # localhost:3128 and :1080, or with landlock the proxies' own ports.)
+  with_settings -- sh -c "curl -sS -i --max-time 20 --noproxy '' -x http://\${HTTP_PROXY##*@} http://localhost:$PORT/;
+                          curl -sS -i --max-time 20 --noproxy '' -x http://srt:wrong@\${HTTP_PROXY##*@} http://localhost:$PORT/;
+                          curl -sS --max-time 20 --noproxy '' -x socks5h://srt:wrong@\${FTP_PROXY##*@} http://localhost:$PORT/"
   expect_in "$OUT" "HTTP/1.1 407"
   expect_in "$OUT" 'Proxy-Authenticate: Basic realm="srt"'
   [[ $(grep -c "HTTP/1.1 407" <<<"$OUT") == 2 ]] || fail "expected two 407 answers: $OUT"
@@ -592,14 +626,19 @@ scenario_net_environment() {
   expect_status 0
   expect_in "$OUT" "SANDBOX_RUNTIME=1"
   expect_in "$OUT" "HTTP_PROXY=http://srt:"
-  expect_in "$OUT" "@localhost:3128"
+  local at=localhost:3128 host=localhost port=3128
+  if [[ "$BACKEND" == landlock ]]; then
+    at=$(grep -o '^HTTP_PROXY=http://srt:[0-9a-f]*@127\.0\.0\.1:[0-9]*$' <<<"$OUT" | sed 's/.*@//') || fail "HTTP_PROXY: $OUT"
+    host=127.0.0.1 port=${at#*:}
+  fi
+  expect_in "$OUT" "@$at"
   expect_in "$OUT" "ALL_PROXY=http://srt:"
   expect_in "$OUT" "FTP_PROXY=socks5h://srt:"
   expect_in "$OUT" "NO_PROXY=localhost,127.0.0.1,::1"
   expect_in "$OUT" "GIT_CONFIG_PARAMETERS='http.proxyAuthMethod=basic'"
   expect_in "$OUT" "connect %h %p'"
-  expect_in "$OUT" "JAVA_TOOL_OPTIONS=-Dhttp.proxyHost=localhost -Dhttp.proxyPort=3128"
-  expect_in "$OUT" "CLOUDSDK_PROXY_PORT=3128"
+  expect_in "$OUT" "JAVA_TOOL_OPTIONS=-Dhttp.proxyHost=$host -Dhttp.proxyPort=$port"
+  expect_in "$OUT" "CLOUDSDK_PROXY_PORT=$port"
   expect_not_in "$OUT" "CLAUDE_"
   # No network section: no proxies, no proxy variables.
   run_srt -- sh -c 'env'
@@ -716,4 +755,214 @@ scenario_version_help() {
   run_srt
   expect_status 125
   expect_in "$ERR" "No command specified"
+}
+
+# ---- both backends: descriptors ----------------------------------------------
+
+scenario_inherited_fds() {
+  # A descriptor is access no sandbox rule sees: what srt's caller left open
+  # (here a writable file and a directory outside) never reaches the command.
+  : >"$OUTSIDE/fd-target"
+  echo SECRET >"$OUTSIDE/secret"
+  settings <<<'{"filesystem": {"denyRead": ["'"$OUTSIDE"'"]}}'
+  exec 7>"$OUTSIDE/fd-target" 8<"$OUTSIDE"
+  with_settings -- sh -c 'ls /proc/self/fd | tr "\n" " "; echo; echo leaked >&7; cat /proc/self/fd/8/secret; true'
+  exec 7>&- 8<&-
+  expect_in "$OUT" "0 1 2 3 "
+  expect_not_in "$OUT" "7 "
+  expect_not_in "$OUT" SECRET
+  expect_file "$OUTSIDE/fd-target" ""
+}
+
+# ---- landlock only: what a sandbox without namespaces must still refuse -------
+
+scenario_auto_fallback() {
+  # Where user namespaces are refused (Docker's default seccomp policy, many
+  # CI runners), "auto" falls back to landlock, says so, and still enforces.
+  settings <<<'{"filesystem": {"allowWrite": ["."]}}'
+  : >here
+  set +e
+  "$TOOLS/no-userns" "$SRT" -s "$SCRATCH/settings.json" -- sh -c 'echo in > here; echo out > "$0/escaped"' "$OUTSIDE" \
+    >"$SCRATCH/.out" 2>"$SCRATCH/.err" </dev/null
+  STATUS=$?
+  set -e
+  ERR=$(cat "$SCRATCH/.err")
+  expect_in "$ERR" "using the landlock backend (bwrap: cannot create a user namespace here"
+  expect_file "$WS/here" in
+  expect_absent "$OUTSIDE/escaped"
+  [[ $STATUS == 2 ]] || fail "the refused write should fail the command (status 2), got $STATUS"
+  # Asked for by name, bwrap is refused with the reason, never replaced.
+  set +e
+  "$TOOLS/no-userns" "$SRT" --backend bwrap -s "$SCRATCH/settings.json" -- touch "$OUTSIDE/ran" >/dev/null 2>"$SCRATCH/.err" </dev/null
+  STATUS=$?
+  set -e
+  ERR=$(cat "$SCRATCH/.err")
+  expect_status 125
+  expect_in "$ERR" 'backend "bwrap" is not usable here: cannot create a user namespace'
+  expect_absent "$OUTSIDE/ran"
+}
+
+scenario_landlock_rename_across() {
+  # REFER: no rename or link moves a file across the boundary of what is
+  # writable; entries protected inside a writable directory cannot be moved
+  # away and recreated.
+  settings <<<'{"filesystem": {"allowWrite": ["./w"]}}'
+  mkdir -p w/sub w/other
+  echo original >ro-file
+  echo mine >w/sub/mine
+  with_settings -- sh -c 'mv ro-file w/sub/ 2>&1; ln ro-file w/sub/hard 2>&1; ln w/sub/mine ../outside/hard 2>&1; mv w/sub/mine ../outside/ 2>&1;
+    mv w/sub/mine w/other/moved && echo moved-inside; echo changed > w/sub/hard 2>&1; true'
+  expect_in "$OUT" moved-inside
+  expect_file "$WS/ro-file" original
+  expect_absent "$WS/w/sub/ro-file"
+  expect_absent "$WS/w/sub/hard"
+  expect_absent "$OUTSIDE/hard"
+  expect_absent "$OUTSIDE/mine"
+  expect_file "$WS/w/other/moved" mine
+  # A protected entry (here the .vscode placeholder) inside a writable root.
+  settings <<<'{"filesystem": {"allowWrite": ["."]}}'
+  mkdir -p sub
+  with_settings -- sh -c 'mv .vscode sub/ 2>&1; rmdir .vscode 2>&1; echo "{}" > .vscode/settings.json 2>&1;
+    mkdir sub/.vscode && echo "{}" > sub/.vscode/ok.json && echo nested-ok; true'
+  expect_absent "$WS/.vscode/settings.json"
+  expect_absent "$WS/sub/.vscode/settings.json"
+  [[ ! -e "$WS/.vscode" ]] || fail "the placeholder stayed behind"
+}
+
+scenario_landlock_proc_self_root() {
+  # /proc/self/root, /proc/1/root and other magic links lead to the same
+  # paths, checked the same way.
+  mkdir -p "$HOME/private"
+  echo SECRET >"$HOME/private/key"
+  settings <<<'{"filesystem": {"denyRead": ["~/private"]}}'
+  with_settings -- sh -c 'cat /proc/self/root'"$HOME"'/private/key 2>&1; cat /proc/1/root'"$HOME"'/private/key 2>&1;
+    echo bad > /proc/self/root'"$OUTSIDE"'/via-proc 2>&1; cat /proc/$$/cwd/../home/private/key 2>&1; true'
+  expect_not_in "$OUT" SECRET
+  expect_absent "$OUTSIDE/via-proc"
+}
+
+scenario_landlock_tcp_other_port() {
+  # TCP is allowed only to srt's proxies: any other port fails, however the
+  # connection is attempted (connect, TCP Fast Open, MPTCP).
+  "$TOOLS/tcp-listen" 0 "$SCRATCH/tcp.log" >"$SCRATCH/.tcp" 2>&1 &
+  echo $! >>"$SCRATCH/.pids"
+  wait_for test -s "$SCRATCH/.tcp" || fail "tcp-listen did not start"
+  local port
+  port=$(head -1 "$SCRATCH/.tcp")
+  settings <<<'{"network": {"allowedDomains": ["example.com"]}}'
+  with_settings -- sh -c "$TOOLS/escape-probe tcp $port; $TOOLS/escape-probe fastopen $port; $TOOLS/escape-probe mptcp $port; true"
+  expect_not_in "$OUT" WORKED
+  expect_in "$OUT" "refused: connect: Permission denied"
+  sleep 0.2
+  [[ ! -s "$SCRATCH/tcp.log" ]] || fail "a connection reached the host's listener: $(cat "$SCRATCH/tcp.log")"
+}
+
+scenario_landlock_udp() {
+  # UDP, raw, packet and netlink sockets, System V IPC and the keyring are
+  # refused by the system-call filter (no namespace contains them).
+  start_server udp 0 "$SCRATCH/udp.log"
+  run_srt -- sh -c "for t in 'udp $PORT' raw netlink packet sysv keyring; do $TOOLS/escape-probe \$t; done; getent hosts localhost >/dev/null && echo resolves; true"
+  expect_not_in "$OUT" WORKED
+  expect_in "$OUT" "refused: socket(AF_INET, SOCK_DGRAM): Operation not permitted"
+  expect_in "$OUT" "refused: socket(AF_NETLINK): Address family not supported"
+  # What a normal libc needs still works: /etc/hosts lookups.
+  expect_in "$OUT" resolves
+  sleep 0.2
+  [[ ! -s "$SCRATCH/udp.log" ]] || fail "a datagram reached the host: $(cat "$SCRATCH/udp.log")"
+}
+
+scenario_landlock_abstract_unix() {
+  # Even with Unix sockets allowed, abstract sockets outside the sandbox are
+  # out of reach (Landlock scope, ABI 6), as in bwrap's network namespace.
+  local name="srt-test-$$-$RANDOM"
+  "$TOOLS/escape-probe" abstract-listen "$name" "$SCRATCH/abstract.log" >"$SCRATCH/.abs" 2>&1 &
+  echo $! >>"$SCRATCH/.pids"
+  wait_for test -s "$SCRATCH/.abs" || fail "abstract-listen did not start"
+  "$TOOLS/escape-probe" abstract "$name" | grep -q WORKED || fail "the host cannot reach its own abstract socket"
+  sleep 0.2
+  : >"$SCRATCH/abstract.log"
+  settings <<<'{"network": {"allowAllUnixSockets": true}}'
+  with_settings -- "$TOOLS/escape-probe" abstract "$name"
+  expect_status 1
+  expect_in "$OUT" "refused: connect to the abstract socket"
+  run_srt -- "$TOOLS/escape-probe" abstract "$name"
+  expect_in "$OUT" "refused: socket(AF_UNIX)"
+  sleep 0.2
+  [[ ! -s "$SCRATCH/abstract.log" ]] || fail "the sandbox reached the host's abstract socket"
+}
+
+scenario_landlock_signal_outside() {
+  # No signal reaches a process outside the sandbox (Landlock scope, ABI 6),
+  # though it runs as the same user; processes inside can signal each other.
+  sleep 300 &
+  local victim=$!
+  echo "$victim" >>"$SCRATCH/.pids"
+  run_srt -- sh -c "$TOOLS/escape-probe signal $victim; kill -9 $victim 2>&1; sleep 30 & kill \$! && echo inside-ok"
+  expect_in "$OUT" "refused: kill: Operation not permitted"
+  expect_in "$OUT" inside-ok
+  kill -0 "$victim" 2>/dev/null || fail "the sandbox killed a process outside it"
+}
+
+scenario_landlock_listen() {
+  # listen() on an unbound socket would bind a port on every address unseen
+  # by Landlock: refused, like bind, unless allowLocalBinding.
+  run_srt -- sh -c "$TOOLS/escape-probe listen; $TOOLS/escape-probe bind 0; true"
+  expect_not_in "$OUT" WORKED
+  expect_in "$OUT" "refused: listen"
+  settings <<<'{"network": {"allowLocalBinding": true}}'
+  with_settings -- "$TOOLS/escape-probe" listen
+  expect_status 0
+  expect_in "$OUT" "WORKED: listen"
+}
+
+scenario_landlock_devices() {
+  # The devices are bubblewrap's --dev set; no disk opens (as root the owner
+  # bits would otherwise let the command read past every rule).
+  local disk
+  disk=$(find /dev -maxdepth 1 -type b | head -1)
+  run_srt -- sh -c "echo x > /dev/null && head -c 4 /dev/urandom | wc -c && ls /dev >/dev/null && echo devices-ok;
+    ${disk:+head -c 16 $disk >/dev/null 2>&1 && echo read-disk;} true"
+  expect_in "$OUT" devices-ok
+  expect_not_in "$OUT" read-disk
+}
+
+scenario_landlock_older_abi() {
+  # On an older kernel (simulated: SRT_LANDLOCK_MAX_ABI), srt refuses to run
+  # with less than the policy asks and names the setting that would accept it.
+  SRT_LANDLOCK_MAX_ABI=3 run_srt -- touch "$OUTSIDE/ran"
+  expect_status 125
+  expect_in "$ERR" "Landlock ABI 3 (the kernel has"
+  expect_in "$ERR" 'cannot restrict TCP connections (needs ABI 4, Linux 6.7)'
+  expect_in "$ERR" 'add "network" to "srt": {"acceptWeaker": [...]}'
+  expect_absent "$OUTSIDE/ran"
+  SRT_LANDLOCK_MAX_ABI=5 run_srt -- true
+  expect_status 125
+  expect_in "$ERR" 'add "ipc_isolation"'
+  settings <<<'{"srt": {"acceptWeaker": ["ipc_isolation"]}, "filesystem": {"allowWrite": ["."]}}'
+  : >here
+  SRT_LANDLOCK_MAX_ABI=5 with_settings -- sh -c 'echo ok > here; echo bad > "$0/x"' "$OUTSIDE"
+  expect_file "$WS/here" ok
+  expect_absent "$OUTSIDE/x"
+  SRT_LANDLOCK_MAX_ABI=2 run_srt -- true
+  expect_status 125
+  expect_in "$ERR" "cannot refuse truncating files"
+  SRT_LANDLOCK_MAX_ABI=0 run_srt -- true
+  expect_status 125
+  expect_in "$ERR" 'backend "landlock" is not usable here: Landlock disabled by SRT_LANDLOCK_MAX_ABI=0'
+}
+
+scenario_landlock_explain() {
+  mkdir -p "$HOME/.ssh" w
+  settings <<<'{"filesystem": {"allowWrite": ["./w"], "denyRead": ["~/.ssh"]}, "network": {"allowedDomains": ["example.com"]}}'
+  run_srt policy explain -s "$SCRATCH/settings.json"
+  expect_status 0
+  expect_in "$OUT" "Landlock ruleset (ABI"
+  expect_in "$OUT" "beneath $WS/w  <- filesystem.allowWrite[0]"
+  expect_in "$OUT" "read_dir beneath $HOME  <-"
+  expect_in "$OUT" "connect_tcp to port 40001"
+  expect_in "$OUT" "HTTP_PROXY=http://srt:<token>@127.0.0.1:40001"
+  expect_in "$OUT" "listen: fails with EPERM when allowLocalBinding is off"
+  expect_not_in "$OUT" "beneath $HOME/.ssh"
+  run_srt policy explain -s "$SCRATCH/settings.json" --json
+  expect_in "$OUT" '"landlock":{"abi":'
 }

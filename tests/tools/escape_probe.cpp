@@ -12,6 +12,8 @@
 //   escape-probe bind PORT           bind 127.0.0.1:PORT
 //   escape-probe abstract NAME       connect to the abstract Unix socket @NAME
 //   escape-probe signal PID          send SIGTERM to PID
+//   escape-probe abstract-listen NAME LOGFILE   (outside) listen on @NAME, log each connection
+//   escape-probe landlock-abi        print the kernel's Landlock ABI (exit 1: none)
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstddef>
@@ -108,6 +110,35 @@ int main(int argc, char **argv) {
     if (connect(s, reinterpret_cast<sockaddr *>(&a), static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + n)) != 0)
       return refused("connect to the abstract socket");
     return worked("connect to the abstract socket");
+  }
+  if (what == "abstract-listen") {
+    if (argc != 4) return 2;
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::size_t n = std::strlen(arg);
+    if (s < 0 || n + 1 > sizeof a.sun_path) return 2;
+    std::memcpy(a.sun_path + 1, arg, n);
+    if (bind(s, reinterpret_cast<sockaddr *>(&a), static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + n)) != 0 ||
+        listen(s, 8) != 0)
+      return refused("abstract listen");
+    std::printf("ready\n");
+    std::fflush(stdout);
+    for (;;) {
+      int c = accept(s, nullptr, nullptr);
+      if (c < 0) continue;
+      if (FILE *f = std::fopen(argv[3], "a")) {
+        std::fputs("connection\n", f);
+        std::fclose(f);
+      }
+      close(c);
+    }
+  }
+  if (what == "landlock-abi") {
+    long abi = syscall(444 /* landlock_create_ruleset */, nullptr, 0, 1u /* LANDLOCK_CREATE_RULESET_VERSION */);
+    if (abi < 0) return refused("landlock_create_ruleset");
+    std::printf("%ld\n", abi);
+    return 0;
   }
   if (what == "signal") return kill(std::atoi(arg), SIGTERM) != 0 ? refused("kill") : worked("kill");
   return 2;

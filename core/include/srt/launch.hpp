@@ -64,18 +64,23 @@ struct LaunchPlan {
 
   // What the core does to the launched process itself, between fork and
   // exec, in this order (for backends that have no launcher program of their
-  // own to do it, e.g. Landlock): a new session; no_new_privs; as root, every
+  // own to do it, e.g. Landlock): death with srt; a new session; no_new_privs; as root, every
   // capability dropped (bounding, ambient, effective, permitted, inheritable;
   // securebits locked so that exec grants none back); the Landlock ruleset
   // applied. The ruleset is built in srt's process before fork. Each step
   // that fails stops the launch with the system's error: the command never
   // runs less confined than the plan says.
   struct Confinement {
+    // SIGKILL when srt's spawning thread ends (prctl PR_SET_PDEATHSIG), so
+    // that a killed srt leaves no sandboxed process behind that it started
+    // (the command's own children are not covered: they need a PID
+    // namespace).
+    bool die_with_parent = false;
     bool new_session = false;
     bool no_new_privs = false;
     bool drop_capabilities = false;
     std::optional<landlock::Ruleset> landlock;
-    bool empty() const { return !new_session && !no_new_privs && !drop_capabilities && !landlock; }
+    bool empty() const { return !die_with_parent && !new_session && !no_new_privs && !drop_capabilities && !landlock; }
   };
 
   std::vector<std::string> argv;  // argv[0] is an absolute path
@@ -176,6 +181,7 @@ inline boost::json::value to_json(const LaunchPlan &p) {
   if (!p.cwd.empty()) o["cwd"] = p.cwd;
   if (!p.confine.empty()) {
     boost::json::object c;
+    c["die_with_parent"] = p.confine.die_with_parent;
     c["new_session"] = p.confine.new_session;
     c["no_new_privs"] = p.confine.no_new_privs;
     c["drop_capabilities"] = p.confine.drop_capabilities;
@@ -209,6 +215,7 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
   if (!p.cwd.empty() && p.cwd[0] != '/') throw ir::JsonError("plan.cwd: expected an absolute path");
   if (auto it = o.find("confine"); it != o.end()) {
     const auto &c = as_object(it->value(), "plan.confine");
+    p.confine.die_with_parent = opt_bool(c, "die_with_parent", "plan.confine");
     p.confine.new_session = opt_bool(c, "new_session", "plan.confine");
     p.confine.no_new_privs = opt_bool(c, "no_new_privs", "plan.confine");
     p.confine.drop_capabilities = opt_bool(c, "drop_capabilities", "plan.confine");

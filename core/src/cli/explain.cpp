@@ -74,6 +74,7 @@ template <typename Add>
 void print_confinement(const LaunchPlan::Confinement &c, Add &add) {
   if (c.empty()) return;
   std::vector<std::string> steps;
+  if (c.die_with_parent) steps.push_back("killed when srt dies");
   if (c.new_session) steps.push_back("new session");
   if (c.no_new_privs) steps.push_back("no_new_privs");
   if (c.drop_capabilities) steps.push_back("every capability dropped (as root)");

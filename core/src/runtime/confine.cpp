@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -87,6 +88,8 @@ PreparedConfinement::~PreparedConfinement() {
 
 void prepare_confinement(const LaunchPlan::Confinement &plan, PreparedConfinement &out,
                          const std::function<void(const std::string &)> &debug) {
+  out.die_with_parent = plan.die_with_parent;
+  out.parent = ::getpid();
   out.new_session = plan.new_session;
   out.no_new_privs = plan.no_new_privs;
   out.drop_capabilities = plan.drop_capabilities;
@@ -119,6 +122,10 @@ void prepare_confinement(const LaunchPlan::Confinement &plan, PreparedConfinemen
 }
 
 int apply_confinement(const PreparedConfinement &c) {
+  if (c.die_with_parent) {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return errno;
+    if (::getppid() != c.parent) return ESRCH;  // srt died before the prctl
+  }
   if (c.new_session && ::setsid() < 0) return errno;
   if (c.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
   if (c.drop_capabilities) {

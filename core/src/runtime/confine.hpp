@@ -7,11 +7,14 @@
 #include <srt/launch.hpp>
 
 #include <functional>
+#include <sys/types.h>
 #include <string>
 
 namespace srt::runtime {
 
 struct PreparedConfinement {
+  bool die_with_parent = false;
+  pid_t parent = 0;        // srt, to catch its death before the child's prctl
   bool new_session = false;
   bool no_new_privs = false;
   bool drop_capabilities = false;

@@ -1,7 +1,8 @@
 // launch: how long `srt -- true` takes, and how much memory it peaks at,
 // without network access and with it (settings with a network section start
 // srt's two proxies and the in-sandbox bridge), next to bare bubblewrap and
-// bare /bin/true. A benchmark, not a test: it
+// bare /bin/true, and `srt --backend landlock -- true` (no namespaces to
+// build). A benchmark, not a test: it
 // prints figures and judges them against the targets, but never fails on
 // time; it fails only when a measured command does not exit 0.
 //
@@ -35,6 +36,7 @@ constexpr int kMaxRuns = 100000;
 constexpr int kWarmupRounds = 3;  // page cache, dynamic loader, plugin load
 constexpr int kMaxExtras = 16;
 constexpr double kTargetRatio = 1.5;     // srt median wall / bwrap median wall
+constexpr double kTargetLandlockRatio = 0.7;  // srt --backend landlock median wall / bwrap median wall
 constexpr double kTargetSrtRssMib = 8.0;  // srt median peak RSS
 constexpr int kExitExecFailed = 127;
 constexpr int kExitUsage = 2;
@@ -98,7 +100,7 @@ Options parse_options(int argc, char **argv) {
     if (a == "--json") {
       o.json = true;
     } else if (a == "--help" || a == "-h") {
-      std::printf("launch: launch time and peak RSS of srt -- true, bare bwrap and /bin/true\n");
+      std::printf("launch: launch time and peak RSS of srt -- true (bwrap, with network, landlock), bare bwrap and /bin/true\n");
       std::printf(kUsage, kMinRuns, kMaxRuns, kDefaultRuns);
       std::exit(0);
     } else if (a == "--srt" && has_value) {
@@ -167,12 +169,13 @@ std::string write_network_settings() {
 }
 
 // The order make_commands puts the built-in commands in.
-enum : size_t { kSrt = 0, kSrtNet = 1, kBwrap = 2 };
+enum : size_t { kSrt = 0, kSrtNet = 1, kSrtLandlock = 2, kBwrap = 3 };
 
 std::vector<Command> make_commands(const Options &o, const std::string &net_settings) {
   std::vector<Command> cmds;
   cmds.push_back({"srt", {o.srt, "--", "true"}, {}, {}});
   cmds.push_back({"srt+net", {o.srt, "-s", net_settings, "--", "true"}, {}, {}});
+  cmds.push_back({"srt-ll", {o.srt, "--backend", "landlock", "--", "true"}, {}, {}});
   cmds.push_back({"bwrap",
                   {o.bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net",
                    "--unshare-pid", "--", "true"},
@@ -268,9 +271,11 @@ const char *met(bool ok) { return ok ? "met" : "NOT met"; }
 struct Summary {
   double ratio = 0;
   double net_ratio = 0;  // srt with proxies / bwrap
+  double landlock_ratio = 0;  // srt --backend landlock / bwrap
   double srt_rss_mib = 0;
   bool ratio_met = false;
   bool net_ratio_met = false;
+  bool landlock_ratio_met = false;
   bool rss_met = false;
 };
 
@@ -293,6 +298,8 @@ void print_table(const Options &o, const bench::Machine &m, const std::vector<Co
   std::snprintf(target, sizeof target, "target: ratio <= %.1f", kTargetRatio);
   std::printf("%-24s %6.2f %-4s  %-32s %s\n", "srt/bwrap median wall:", s.ratio, "", target, met(s.ratio_met));
   std::printf("%-24s %6.2f %-4s  %-32s %s\n", "srt+net/bwrap:", s.net_ratio, "", target, met(s.net_ratio_met));
+  std::snprintf(target, sizeof target, "target: ratio <= %.1f", kTargetLandlockRatio);
+  std::printf("%-24s %6.2f %-4s  %-32s %s\n", "srt-ll/bwrap:", s.landlock_ratio, "", target, met(s.landlock_ratio_met));
   std::snprintf(target, sizeof target, "target: srt peak RSS <= %.0f MiB", kTargetSrtRssMib);
   std::printf("%-24s %6.2f %-4s  %-32s %s\n", "srt peak RSS (higher):", s.srt_rss_mib, "MiB", target,
               met(s.rss_met));
@@ -317,6 +324,8 @@ void print_json(const Options &o, const bench::Machine &m, const std::vector<Com
               kTargetRatio, s.ratio_met ? "true" : "false");
   std::printf(" \"srt_net_over_bwrap_wall_ratio\": %.3f, \"net_ratio_met\": %s,\n", s.net_ratio,
               s.net_ratio_met ? "true" : "false");
+  std::printf(" \"srt_landlock_over_bwrap_wall_ratio\": %.3f, \"landlock_ratio_target\": %.1f, \"landlock_ratio_met\": %s,\n",
+              s.landlock_ratio, kTargetLandlockRatio, s.landlock_ratio_met ? "true" : "false");
   std::printf(" \"srt_peak_rss_mib\": %.2f, \"srt_peak_rss_target_mib\": %.1f, \"srt_peak_rss_met\": %s}\n",
               s.srt_rss_mib, kTargetSrtRssMib, s.rss_met ? "true" : "false");
 }
@@ -341,9 +350,11 @@ int main(int argc, char **argv) {
   double bwrap = stats(cmds[kBwrap].wall_ms).median;
   s.ratio = stats(cmds[kSrt].wall_ms).median / bwrap;
   s.net_ratio = stats(cmds[kSrtNet].wall_ms).median / bwrap;
+  s.landlock_ratio = stats(cmds[kSrtLandlock].wall_ms).median / bwrap;
   s.srt_rss_mib = std::max(stats(cmds[kSrt].rss_mib).median, stats(cmds[kSrtNet].rss_mib).median);
   s.ratio_met = s.ratio <= kTargetRatio;
   s.net_ratio_met = s.net_ratio <= kTargetRatio;
+  s.landlock_ratio_met = s.landlock_ratio <= kTargetLandlockRatio;
   s.rss_met = s.srt_rss_mib <= kTargetSrtRssMib;
 
   if (o.json)

@@ -108,8 +108,11 @@ class Compiler {
     grant(path, base, inherited, why + " (split: a deeper path is restricted more)");
     inherited |= base;
 
+    // When nothing below has less than this directory, its other entries
+    // inherit all they need: only the ways down to the nodes are walked.
     std::map<std::string, Type> children;
-    for (const auto &e : list(path)) children.emplace(e.name, e.type);
+    if (base != want)
+      for (const auto &e : list(path)) children.emplace(e.name, e.type);
     for (const Node *n : below) {
       std::string_view rest(n->path);
       rest.remove_prefix(path == "/" ? 1 : path.size() + 1);

@@ -488,6 +488,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // The filter srt-enter applies just before exec (built here: libseccomp
   // allocates, srt-enter only loads the finished program).
   int seccomp_memfd = runtime::make_memfd("srt-seccomp", seccomp::build_program(policy, seccomp_profile(probe.host_namespaces)));
+  impl.log(LogLevel::debug, "system-call filter built");
   struct SeccompCloser {
     int fd;
     ~SeccompCloser() { ::close(fd); }
@@ -511,8 +512,12 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, seccomp_target, network ? &*network : nullptr,
                            plan_fds, probe.host_namespaces);
   LaunchPlan plan = backend.render(policy_json, req);
+  impl.log(LogLevel::debug, fmt::format("backend {} rendered the launch", backend_name));
   runtime::PreparedConfinement confinement;
   runtime::prepare_confinement(plan.confine, confinement, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
+  if (plan.confine.landlock)
+    impl.log(LogLevel::debug, fmt::format("Landlock ruleset built: {} path rules, {} port rules", plan.confine.landlock->paths.size(),
+                                          plan.confine.landlock->ports.size()));
   if (impl.options.debug) {
     std::string line = "launch:";
     for (const auto &a : plan.argv) line += " " + (a.find_first_of(" \t\n\"'\\$") == std::string::npos && !a.empty() ? a : util::quoted(a));

@@ -47,26 +47,31 @@ struct Entry {
   const char *when;
 };
 
-constexpr int kSocketTypeMask = 0xf;  // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK/SOCK_CLOEXEC
-constexpr int kHighestInetFamily = AF_INET6;
+constexpr std::uint64_t kSocketTypeMask = 0xf;  // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK/SOCK_CLOEXEC
+constexpr std::uint64_t kHighestInetFamily = AF_INET6;
 constexpr std::uint64_t kTcpFastOpenConnect = 30;  // TCP_FASTOPEN_CONNECT (netinet/tcp.h lacks it before glibc 2.27)
+
+// arg & mask == value over the low 32 bits: one comparison for an aligned
+// block of values (mask clears the low bits that vary).
+Cond block(unsigned arg, std::uint64_t first, std::uint64_t size) { return {arg, Cond::masked_eq, 0xffffffffu & ~(size - 1), first}; }
 
 // Without a network namespace only TCP (which Landlock restricts by port)
 // and, where allowed, Unix sockets may be created; without an IPC namespace
 // and with the user's session keyring in reach, System V IPC and keys are
-// refused.
+// refused. Values are grouped into aligned blocks to keep the program short.
 void host_namespace_entries(const ir::Policy &policy, std::vector<Entry> &out) {
-  std::vector<std::vector<Cond>> families;
-  for (std::uint64_t d = 0; d <= kHighestInetFamily; ++d)
-    if (d != AF_UNIX && d != AF_INET && d != AF_INET6) families.push_back({eq32(0, d)});
-  families.push_back({{0, Cond::gt, 0, kHighestInetFamily}});
-  out.push_back({{"socket", "socketpair"}, families, EAFNOSUPPORT, "EAFNOSUPPORT",
-                 "domain is not AF_UNIX, AF_INET or AF_INET6 (netlink, packet, ...)"});
+  static_assert(AF_UNIX == 1 && AF_INET == 2 && AF_INET6 == 10 && SOCK_STREAM == 1 && IPPROTO_TCP == 6);
+  // Domains other than 1, 2, 10: 0, 3, 4-7, 8-9, above 10.
+  out.push_back({{"socket", "socketpair"},
+                 {{eq32(0, 0)}, {eq32(0, 3)}, {block(0, 4, 4)}, {block(0, 8, 2)}, {{0, Cond::gt, 0, kHighestInetFamily}}},
+                 EAFNOSUPPORT, "EAFNOSUPPORT", "domain is not AF_UNIX, AF_INET or AF_INET6 (netlink, packet, ...)"});
+  // For AF_INET and AF_INET6: a type other than SOCK_STREAM (0, 2-3, 4-7,
+  // 8-15), or a protocol above TCP's number (MPTCP, SCTP; 1-5 are no stream
+  // protocols, the kernel refuses them itself).
   std::vector<std::vector<Cond>> not_tcp;
   for (std::uint64_t d : {AF_INET, AF_INET6}) {
-    for (std::uint64_t t = 0; t <= kSocketTypeMask; ++t)
-      if (t != SOCK_STREAM) not_tcp.push_back({eq32(0, d), {1, Cond::masked_eq, kSocketTypeMask, t}});
-    for (std::uint64_t proto = 1; proto < IPPROTO_TCP; ++proto) not_tcp.push_back({eq32(0, d), eq32(2, proto)});
+    for (auto [first, size] : {std::pair<std::uint64_t, std::uint64_t>{0, 1}, {2, 2}, {4, 4}, {8, 8}})
+      not_tcp.push_back({eq32(0, d), {1, Cond::masked_eq, kSocketTypeMask & ~(size - 1), first}});
     not_tcp.push_back({eq32(0, d), {2, Cond::gt, 0, IPPROTO_TCP}});
   }
   out.push_back({{"socket"}, not_tcp, EPERM, "EPERM", "domain is AF_INET or AF_INET6 and it is not plain TCP (UDP, raw, ICMP, MPTCP, SCTP)"});

@@ -21,6 +21,12 @@ struct LaunchRequest {
   // The program to run inside the sandbox: srt's helper (srt-enter) followed
   // by its arguments and the user's command. argv[0] is `enter_sandbox_path`.
   std::vector<std::string> enter_argv;
+  // The user's command alone (what follows `--` in enter_argv), for plans
+  // that run it directly, and its program resolved against the command's
+  // PATH to an absolute host path (empty when it is not an executable file
+  // there: such plans then run srt-enter, which reports it).
+  std::vector<std::string> command;
+  std::string command_path;
   std::string enter_host_path;     // where srt-enter is on the host
   std::string enter_sandbox_path;  // where the backend must make it appear
   // The environment the command would get without a sandbox, "NAME=value".
@@ -80,10 +86,18 @@ struct LaunchPlan {
     bool no_new_privs = false;
     bool drop_capabilities = false;
     std::optional<landlock::Ruleset> landlock;
-    bool empty() const { return !die_with_parent && !new_session && !no_new_privs && !drop_capabilities && !landlock; }
+    // The plan runs the command itself, not srt-enter: the core then also
+    // closes every descriptor above 2 and installs srt's system-call filter
+    // (last, just before exec), and answers for exec failures as srt-enter
+    // would (127 not found, 126 not executable).
+    bool syscall_filter = false;
+    bool empty() const {
+      return !die_with_parent && !new_session && !no_new_privs && !drop_capabilities && !landlock && !syscall_filter;
+    }
   };
 
-  std::vector<std::string> argv;  // argv[0] is an absolute path
+  std::vector<std::string> argv;  // argv[0] is an absolute path, unless `program` is set
+  std::string program;            // the file to execute, when argv[0] is not it (absolute)
   std::vector<std::string> env;   // the complete environment, "NAME=value"
   std::vector<File> files;
   // Where the launched program starts (empty: srt's working directory). A
@@ -116,6 +130,8 @@ inline std::vector<int> opt_ints(const boost::json::object &o, std::string_view 
 inline boost::json::value to_json(const LaunchRequest &r) {
   boost::json::object o;
   o["enter_argv"] = ir::json_detail::strings_to_json(r.enter_argv);
+  o["command"] = ir::json_detail::strings_to_json(r.command);
+  o["command_path"] = r.command_path;
   o["enter_host_path"] = r.enter_host_path;
   o["enter_sandbox_path"] = r.enter_sandbox_path;
   o["env"] = ir::json_detail::strings_to_json(r.env);
@@ -139,6 +155,8 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
   const auto &o = as_object(v, "request");
   LaunchRequest r;
   r.enter_argv = strings_from_json(field(o, "enter_argv", "request"), "request.enter_argv");
+  r.command = opt_strings(o, "command", "request");
+  r.command_path = opt_string(o, "command_path", "request");
   r.enter_host_path = as_string(field(o, "enter_host_path", "request"), "request.enter_host_path");
   r.enter_sandbox_path = as_string(field(o, "enter_sandbox_path", "request"), "request.enter_sandbox_path");
   r.env = strings_from_json(field(o, "env", "request"), "request.env");
@@ -168,6 +186,7 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
 inline boost::json::value to_json(const LaunchPlan &p) {
   boost::json::object o;
   o["argv"] = ir::json_detail::strings_to_json(p.argv);
+  if (!p.program.empty()) o["program"] = p.program;
   o["env"] = ir::json_detail::strings_to_json(p.env);
   boost::json::array files;
   for (const auto &f : p.files) {
@@ -185,6 +204,7 @@ inline boost::json::value to_json(const LaunchPlan &p) {
     c["new_session"] = p.confine.new_session;
     c["no_new_privs"] = p.confine.no_new_privs;
     c["drop_capabilities"] = p.confine.drop_capabilities;
+    c["syscall_filter"] = p.confine.syscall_filter;
     if (p.confine.landlock) c["landlock"] = landlock::to_json(*p.confine.landlock);
     o["confine"] = std::move(c);
   }
@@ -196,7 +216,10 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
   const auto &o = as_object(v, "plan");
   LaunchPlan p;
   p.argv = strings_from_json(field(o, "argv", "plan"), "plan.argv");
-  if (p.argv.empty() || p.argv[0].empty() || p.argv[0][0] != '/') throw ir::JsonError("plan.argv[0]: expected an absolute path");
+  p.program = opt_string(o, "program", "plan");
+  if (!p.program.empty() && p.program[0] != '/') throw ir::JsonError("plan.program: expected an absolute path");
+  if (p.argv.empty() || (p.program.empty() && (p.argv[0].empty() || p.argv[0][0] != '/')))
+    throw ir::JsonError("plan.argv[0]: expected an absolute path (or plan.program)");
   p.env = strings_from_json(field(o, "env", "plan"), "plan.env");
   if (auto it = o.find("files"); it != o.end()) {
     const auto &a = as_array(it->value(), "plan.files");
@@ -219,6 +242,8 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
     p.confine.new_session = opt_bool(c, "new_session", "plan.confine");
     p.confine.no_new_privs = opt_bool(c, "no_new_privs", "plan.confine");
     p.confine.drop_capabilities = opt_bool(c, "drop_capabilities", "plan.confine");
+    p.confine.syscall_filter = opt_bool(c, "syscall_filter", "plan.confine");
+    if (p.confine.syscall_filter && !p.confine.no_new_privs) throw ir::JsonError("plan.confine.syscall_filter: needs no_new_privs");
     if (auto l = c.find("landlock"); l != c.end()) {
       p.confine.landlock = landlock::ruleset_from_json(l->value(), "plan.confine.landlock");
       // The kernel refuses landlock_restrict_self without it (or CAP_SYS_ADMIN).

@@ -79,6 +79,7 @@ void print_confinement(const LaunchPlan::Confinement &c, Add &add) {
   if (c.no_new_privs) steps.push_back("no_new_privs");
   if (c.drop_capabilities) steps.push_back("every capability dropped (as root)");
   if (c.landlock) steps.push_back("Landlock");
+  if (c.syscall_filter) steps.push_back("descriptors above 2 closed, the system-call filter; then the command itself (no srt-enter)");
   std::string joined;
   for (const auto &st : steps) joined += (joined.empty() ? "" : ", ") + st;
   add("  srt confines the launched process before exec: " + joined);
@@ -134,7 +135,7 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
     add("  enforces: " + feats);
     for (const auto &[k, v] : b.status->feature_notes) add(fmt::format("    {}: {}", k, v));
-    add("  system-call filter (srt-enter applies it just before exec; other architectures' calls are refused):");
+    add("  system-call filter (applied just before the command's exec; other architectures' calls are refused):");
     for (const auto &r : syscall_filter(p, b.status->host_namespaces))
       add(r.when == "always" ? fmt::format("    {}: {}", r.syscalls, r.action) : fmt::format("    {}: {} when {}", r.syscalls, r.action, r.when));
     add("  runs:");

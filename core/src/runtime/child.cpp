@@ -61,6 +61,16 @@ void Child::State::finish(int wait_status) {
   s.setup_failed = !command_pid;
   status = s;
   if (log) log(LogLevel::debug, fmt::format("the launcher exited with status {}", s.code));
+  clean_up();
+}
+
+void Child::State::finish_unstarted(int code) {
+  status = ExitStatus{false, code};
+  if (log) log(LogLevel::debug, fmt::format("the command could not be started (status {})", code));
+  clean_up();
+}
+
+void Child::State::clean_up() {
   forwarder.reset();  // srt's own child: ended before reap() takes whatever is left
   reap();
   if (proxies) {

@@ -35,6 +35,13 @@ struct Child::State {
   void reap();
   // Records the launcher's exit, reaps, removes the placeholders.
   void finish(int wait_status);
+  // The command could not be exec'd (no process is left): records `code` as
+  // its exit status and cleans up as finish() does.
+  void finish_unstarted(int code);
+
+ private:
+  // Reaps, stops the proxies, removes the placeholders.
+  void clean_up();
 };
 
 }  // namespace srt

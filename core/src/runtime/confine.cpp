@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -23,6 +24,8 @@ namespace srt::runtime {
 namespace {
 
 // Exec must never hand capabilities back to a uid-0 command.
+// CLOSE_RANGE_CLOEXEC (linux/close_range.h).
+constexpr unsigned kCloseRangeCloexec = 1u << 2;
 constexpr unsigned long kLockedSecurebits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                                             SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED;
 
@@ -121,6 +124,16 @@ void prepare_confinement(const LaunchPlan::Confinement &plan, PreparedConfinemen
   }
 }
 
+void prepare_direct_exec(const std::string &program, PreparedConfinement &out) {
+  if (program.empty() || program.size() % sizeof(sock_filter) != 0 || program.size() / sizeof(sock_filter) > BPF_MAXINSNS)
+    throw SandboxError(fmt::format("the system-call filter is not a valid BPF program ({} bytes)", program.size()));
+  out.filter.resize(program.size() / sizeof(sock_filter));
+  std::memcpy(out.filter.data(), program.data(), program.size());
+  out.filter_prog.len = static_cast<unsigned short>(out.filter.size());
+  out.filter_prog.filter = out.filter.data();
+  out.close_fds = true;
+}
+
 int apply_confinement(const PreparedConfinement &c) {
   if (c.die_with_parent) {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return errno;
@@ -140,6 +153,9 @@ int apply_confinement(const PreparedConfinement &c) {
     if (::syscall(SYS_capset, &hdr, none) != 0) return errno;
   }
   if (c.landlock_fd >= 0 && ::syscall(landlock::kSysRestrictSelf, c.landlock_fd, 0) != 0) return errno;
+  // (Linux 5.11; Landlock's network rules need 6.7.)
+  if (c.close_fds && ::syscall(SYS_close_range, 3u, ~0u, kCloseRangeCloexec) != 0) return errno;
+  if (!c.filter.empty() && ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &c.filter_prog, 0, 0) != 0) return errno;
   return 0;
 }
 

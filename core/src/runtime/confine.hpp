@@ -7,6 +7,8 @@
 #include <srt/launch.hpp>
 
 #include <functional>
+#include <linux/filter.h>
+#include <vector>
 #include <sys/types.h>
 #include <string>
 
@@ -20,6 +22,11 @@ struct PreparedConfinement {
   bool drop_capabilities = false;
   int cap_last = -1;       // highest capability number this kernel knows
   int landlock_fd = -1;    // owned; close-on-exec
+  // For plans that run the command directly (Confinement::syscall_filter):
+  // every descriptor above 2 marked close-on-exec, then this filter.
+  bool close_fds = false;
+  std::vector<sock_filter> filter;
+  sock_fprog filter_prog{};
   PreparedConfinement() = default;
   PreparedConfinement(const PreparedConfinement &) = delete;
   PreparedConfinement &operator=(const PreparedConfinement &) = delete;
@@ -33,7 +40,13 @@ struct PreparedConfinement {
 void prepare_confinement(const LaunchPlan::Confinement &plan, PreparedConfinement &out,
                          const std::function<void(const std::string &)> &debug);
 
-// In the child after fork: new session, no_new_privs, capabilities, Landlock.
+// Makes the child install `program` (a whole number of struct sock_filter,
+// as seccomp::build_program returns) just before exec, after closing every
+// descriptor above 2. Throws SandboxError for a malformed program.
+void prepare_direct_exec(const std::string &program, PreparedConfinement &out);
+
+// In the child after fork: death with srt, new session, no_new_privs,
+// capabilities, Landlock, then (direct exec) descriptors and the filter.
 // Returns 0, or the errno of the first step that failed.
 int apply_confinement(const PreparedConfinement &c);
 

@@ -8,6 +8,7 @@
 #include "policy/compile.hpp"
 #include "policy/paths.hpp"
 #include "runtime/child_state.hpp"
+#include "runtime/command_path.hpp"
 #include "runtime/confine.hpp"
 #include "runtime/forwarder.hpp"
 #include "runtime/locations.hpp"
@@ -18,6 +19,7 @@
 #include "runtime/session.hpp"
 #include "runtime/spawn.hpp"
 #include "seccomp/filter.hpp"
+#include "seccomp/program_cache.hpp"
 #include "srt_config.hpp"
 #include "util/strings.hpp"
 
@@ -72,6 +74,9 @@ constexpr const char *kAutoBackends[] = {"bwrap", "landlock"};
 #endif
 // Descriptor numbers offered to a backend for its plan's files.
 constexpr int kPlanFds = 4;
+// As srt-enter reports a command it cannot start (core/src/enter/sys.hpp).
+constexpr int kExitNotExecutable = 126;
+constexpr int kExitCommandNotFound = 127;
 // What `srt policy explain` shows for the proxies' ports on 127.0.0.1 when
 // the backend has no network namespace (at launch the kernel picks them).
 constexpr std::uint16_t kExplainHttpPort = 40001;
@@ -325,6 +330,19 @@ constexpr Need kNeeds[] = {
     {"ipc_isolation", "isolation from other processes' signals and IPC"},
 };
 
+// What srt-enter answers when it cannot exec the command (same words, same
+// exit statuses), for commands the core starts directly: the message on the
+// command's stderr, the status returned.
+int exec_failure(const std::string &program, int err, int stderr_fd) {
+  std::string msg = err == ENOENT ? fmt::format("srt: {}: command not found\n", program)
+                                  : fmt::format("srt: {}: {}\n", program, std::strerror(err));
+  ssize_t n;
+  do {
+    n = ::write(stderr_fd, msg.data(), msg.size());
+  } while (n < 0 && errno == EINTR);
+  return err == ENOENT ? kExitCommandNotFound : err == EACCES || err == ENOEXEC || err == EISDIR ? kExitNotExecutable : kExitCommandNotFound;
+}
+
 // Where the proxies' sockets appear inside the sandbox, in the hidden runtime
 // directory next to srt-enter.
 std::string sandbox_net_dir(const runtime::Dirs &dirs) { return dirs.base + "/net"; }
@@ -385,8 +403,12 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
                                              req.enter_sandbox_path, env_value(req.env, "JAVA_TOOL_OPTIONS"));
   }
   req.enter_argv.push_back("--");
-  if (command.shell) req.enter_argv.insert(req.enter_argv.end(), {shell_path(), "-c", *command.shell});
-  else req.enter_argv.insert(req.enter_argv.end(), command.argv.begin(), command.argv.end());
+  if (command.shell) req.command = {shell_path(), "-c", *command.shell};
+  else req.command = command.argv;
+  req.enter_argv.insert(req.enter_argv.end(), req.command.begin(), req.command.end());
+  std::vector<std::string> env = req.env;
+  for (const auto &[k, v] : policy.process.env_set) env.push_back(k + "=" + v);
+  req.command_path = runtime::resolve_command(req.command[0], env, policy.process.cwd);
   req.inherited_fds = {report_fd, seccomp_fd};
   req.plan_fds = plan_fds;
   req.is_root = ::geteuid() == 0;
@@ -408,6 +430,8 @@ LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend,
   }
   auto req = build_request(policy, command, impl_->locations.enter, dirs, 3, 4, policy.network.proxied ? &network : nullptr,
                            {5, 6, 7, 8}, host_namespaces);
+  // A placeholder command (explain's "<command>") is shown as one that exists.
+  if (req.command_path.empty()) req.command_path = "/" + req.command[0];
   return be.render(policy_json, req);
 }
 
@@ -487,8 +511,9 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   }
   // The filter srt-enter applies just before exec (built here: libseccomp
   // allocates, srt-enter only loads the finished program).
-  int seccomp_memfd = runtime::make_memfd("srt-seccomp", seccomp::build_program(policy, seccomp_profile(probe.host_namespaces)));
-  impl.log(LogLevel::debug, "system-call filter built");
+  std::string filter_program = seccomp::cached_program(policy, seccomp_profile(probe.host_namespaces), dirs.base,
+                                                      [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
+  int seccomp_memfd = runtime::make_memfd("srt-seccomp", filter_program);
   struct SeccompCloser {
     int fd;
     ~SeccompCloser() { ::close(fd); }
@@ -515,6 +540,9 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   impl.log(LogLevel::debug, fmt::format("backend {} rendered the launch", backend_name));
   runtime::PreparedConfinement confinement;
   runtime::prepare_confinement(plan.confine, confinement, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
+  // The plan runs the command itself: the core does what srt-enter would.
+  const bool direct = plan.confine.syscall_filter;
+  if (direct) runtime::prepare_direct_exec(filter_program, confinement);
   if (plan.confine.landlock)
     impl.log(LogLevel::debug, fmt::format("Landlock ruleset built: {} path rules, {} port rules", plan.confine.landlock->paths.size(),
                                           plan.confine.landlock->ports.size()));
@@ -532,14 +560,19 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
 
   runtime::SpawnSpec spec;
   spec.argv = plan.argv;
+  spec.program = plan.program;
   spec.env = plan.env;
   spec.new_process_group = state->own_group;
   spec.fd_limit = options.fd_limit;
-  spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
+  // The launcher ignores the forwarded signals (srt-enter restores them); a
+  // command started directly keeps the dispositions srt's caller gave.
+  if (!direct) spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
   spec.cwd = plan.cwd;
   if (!plan.confine.empty()) spec.confine = &confinement;
-  spec.fds.emplace_back(channel.child_fd, report_target);
-  spec.fds.emplace_back(seccomp_memfd, seccomp_target);
+  if (!direct) {
+    spec.fds.emplace_back(channel.child_fd, report_target);
+    spec.fds.emplace_back(seccomp_memfd, seccomp_target);
+  }
   std::vector<int> memfds;
   struct MemfdCloser {
     std::vector<int> &fds;
@@ -565,7 +598,23 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
 
   if (options.reap_orphans && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
     throw SandboxError(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
-  state->launcher = runtime::spawn(spec);
+  if (!direct) {
+    state->launcher = runtime::spawn(spec);
+    return Child(std::move(state));
+  }
+  // Started directly, the launcher is the command, running once spawn returns.
+  ::close(state->report_fd);
+  state->report_fd = -1;
+  state->report_eof = true;
+  try {
+    state->launcher = runtime::spawn(spec);
+  } catch (const runtime::ExecError &e) {
+    state->finish_unstarted(exec_failure(plan.program.empty() ? plan.argv[0] : plan.program, e.err,
+                                         options.stderr_fd >= 0 ? options.stderr_fd : STDERR_FILENO));
+    return Child(std::move(state));
+  }
+  state->command_pid = state->launcher;
+  impl.log(LogLevel::debug, fmt::format("the command is pid {}", state->launcher));
   return Child(std::move(state));
 }
 

@@ -14,6 +14,8 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -25,6 +27,8 @@ namespace {
 // The highest descriptor number a target may be (LaunchPlan files are at
 // most fd 1000).
 constexpr int kMaxTargetFd = 1000;
+// The child's stack until it execs: a few frames of system calls.
+constexpr std::size_t kChildStackBytes = 64 * 1024;
 
 // What the child tells the parent when it cannot exec.
 enum class Step : int { setup, cwd, confine, exec };
@@ -144,6 +148,60 @@ std::vector<int> free_fd_numbers(int from, std::size_t count, const std::vector<
   return out;
 }
 
+namespace {
+
+// What the child of spawn() works from: everything allocated before it runs.
+struct ChildPlan {
+  const SpawnSpec *spec;
+  const char *program;
+  char **argv;
+  char **envp;
+  int *parked;  // one slot per spec->fds entry
+  int park_from;
+  int error_pipe;
+};
+
+// The child, on its own stack in srt's memory (CLONE_VM | CLONE_VFORK: srt's
+// thread waits until it execs or exits). Async-signal-safe calls only, and
+// no writes to memory srt uses afterwards.
+int child_main(void *arg) {
+  const ChildPlan &c = *static_cast<const ChildPlan *>(arg);
+  const SpawnSpec &spec = *c.spec;
+  // Handlers srt's process installed would run here, in its memory.
+  struct sigaction dfl{};
+  sigemptyset(&dfl.sa_mask);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction cur{};
+    if (::sigaction(sig, nullptr, &cur) == 0 && cur.sa_handler != SIG_DFL && cur.sa_handler != SIG_IGN)
+      ::sigaction(sig, &dfl, nullptr);
+  }
+  bool new_session = spec.confine && spec.confine->new_session;
+  if (spec.new_process_group && !new_session && ::setpgid(0, 0) != 0) child_fail(c.error_pipe, errno);
+  std::size_t n = spec.fds.size();
+  for (std::size_t i = 0; i < n; ++i)
+    if ((c.parked[i] = ::fcntl(spec.fds[i].first, F_DUPFD_CLOEXEC, c.park_from)) < 0) child_fail(c.error_pipe, errno);
+  for (std::size_t i = 0; i < n; ++i)
+    if (::dup2(c.parked[i], spec.fds[i].second) < 0) child_fail(c.error_pipe, errno);
+  for (std::size_t i = 0; i < n; ++i) ::close(c.parked[i]);
+  // Last: a lower limit could refuse the descriptors just placed.
+  if (spec.fd_limit && ::setrlimit(RLIMIT_NOFILE, &*spec.fd_limit) != 0) child_fail(c.error_pipe, errno);
+  struct sigaction sa{};
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = SIG_IGN;
+  for (int sig : spec.ignore_signals) ::sigaction(sig, &sa, nullptr);
+  if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) child_fail(c.error_pipe, errno, Step::cwd);
+  if (spec.confine)
+    if (int err = apply_confinement(*spec.confine); err != 0) child_fail(c.error_pipe, err, Step::confine);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(c.program, c.argv, c.envp);
+  child_fail(c.error_pipe, errno, Step::exec);
+}
+
+}  // namespace
+
 pid_t spawn(const SpawnSpec &spec) {
   if (spec.argv.empty()) throw SandboxError("spawn: empty argv");
   std::vector<char *> argv, envp;
@@ -161,41 +219,26 @@ pid_t spawn(const SpawnSpec &spec) {
     park_from = std::max(park_from, target + 1);
   }
   std::vector<int> parked(spec.fds.size(), -1);
+  std::vector<char> stack(kChildStackBytes);
 
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
+  ChildPlan plan{&spec, spec.program.empty() ? argv[0] : spec.program.c_str(), argv.data(), envp.data(), parked.data(), park_from,
+                 err_pipe[1]};
 
-  pid_t pid = ::fork();
+  // No signal may run a handler in the child before it resets them.
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  // CLONE_VM | CLONE_VFORK, as posix_spawn does: no copy of srt's page
+  // tables and no copy-on-write faults afterwards.
+  pid_t pid = ::clone(child_main, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  int clone_err = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
-    int err = errno;
     ::close(err_pipe[0]);
     ::close(err_pipe[1]);
-    throw SandboxError(fmt::format("fork: {}", std::strerror(err)));
-  }
-  if (pid == 0) {
-    // Child: async-signal-safe calls only.
-    bool new_session = spec.confine && spec.confine->new_session;
-    if (spec.new_process_group && !new_session && ::setpgid(0, 0) != 0) child_fail(err_pipe[1], errno);
-    std::size_t n = spec.fds.size();
-    for (std::size_t i = 0; i < n; ++i)
-      if ((parked[i] = ::fcntl(spec.fds[i].first, F_DUPFD_CLOEXEC, park_from)) < 0) child_fail(err_pipe[1], errno);
-    for (std::size_t i = 0; i < n; ++i)
-      if (::dup2(parked[i], spec.fds[i].second) < 0) child_fail(err_pipe[1], errno);
-    for (std::size_t i = 0; i < n; ++i) ::close(parked[i]);
-    // Last: a lower limit could refuse the descriptors just placed.
-    if (spec.fd_limit && ::setrlimit(RLIMIT_NOFILE, &*spec.fd_limit) != 0) child_fail(err_pipe[1], errno);
-    struct sigaction sa{};
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = SIG_IGN;
-    for (int sig : spec.ignore_signals) ::sigaction(sig, &sa, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) child_fail(err_pipe[1], errno, Step::cwd);
-    if (spec.confine)
-      if (int err = apply_confinement(*spec.confine); err != 0) child_fail(err_pipe[1], err, Step::confine);
-    ::execve(argv[0], argv.data(), envp.data());
-    child_fail(err_pipe[1], errno, Step::exec);
+    throw SandboxError(fmt::format("clone: {}", std::strerror(clone_err)));
   }
   ::close(err_pipe[1]);
   ChildError child_err{};
@@ -212,7 +255,9 @@ pid_t spawn(const SpawnSpec &spec) {
     if (child_err.step == Step::confine)
       throw SandboxError(fmt::format("cannot confine {} (new session, no_new_privs, capabilities, Landlock): {}; the command was not run",
                                      util::quoted(spec.argv[0]), std::strerror(child_err.err)));
-    throw SandboxError(fmt::format("cannot run {}: {}", util::quoted(spec.argv[0]), std::strerror(child_err.err)));
+    if (child_err.step == Step::exec)
+      throw ExecError(fmt::format("cannot run {}: {}", util::quoted(spec.program.empty() ? spec.argv[0] : spec.program), std::strerror(child_err.err)), child_err.err);
+    throw SandboxError(fmt::format("cannot run {}: {}", util::quoted(spec.program.empty() ? spec.argv[0] : spec.program), std::strerror(child_err.err)));
   }
   return pid;
 }

@@ -6,6 +6,7 @@
 
 #include "runtime/confine.hpp"
 
+#include <srt/error.hpp>
 #include <srt/launch.hpp>
 
 #include <sys/types.h>
@@ -20,7 +21,8 @@
 namespace srt::runtime {
 
 struct SpawnSpec {
-  std::vector<std::string> argv;  // argv[0] is an absolute path
+  std::vector<std::string> argv;  // argv[0] is an absolute path unless `program` is set
+  std::string program;            // the file to execute (absolute), when not argv[0]
   std::vector<std::string> env;
   // (fd in this process, fd number in the child). The source fds may be
   // close-on-exec; the targets are not.
@@ -33,8 +35,16 @@ struct SpawnSpec {
   const PreparedConfinement *confine = nullptr;
 };
 
-// Returns the child's pid. Throws SandboxError when the program cannot be
-// executed (reported through a close-on-exec pipe, so the error is exact).
+// execve itself failed (the steps before it succeeded); `err` is its errno.
+class ExecError : public SandboxError {
+ public:
+  ExecError(const std::string &what, int err) : SandboxError(what), err(err) {}
+  int err;
+};
+
+// Returns the child's pid once it has exec'd. Throws SandboxError when a step
+// before exec failed, ExecError when exec did (reported through a
+// close-on-exec pipe, so the error is exact).
 pid_t spawn(const SpawnSpec &spec);
 
 // A sealed memfd holding `content`, close-on-exec. Throws SandboxError.

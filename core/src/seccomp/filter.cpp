@@ -189,6 +189,22 @@ std::vector<Rule> describe(const ir::Policy &policy, const Profile &profile) {
   return out;
 }
 
+std::string fingerprint(const ir::Policy &policy, const Profile &profile) {
+  std::string out;
+  for (const auto &e : entries(policy, profile)) {
+    for (const char *name : e.syscalls) out += std::string(name) + ",";
+    out += " errno " + std::to_string(e.err) + ":";
+    for (const auto &alt : e.alternatives) {
+      out += " (";
+      for (const auto &c : alt)
+        out += " a" + std::to_string(c.arg) + (c.op == Cond::gt ? " > " : " & " + std::to_string(c.mask) + " == ") + std::to_string(c.value);
+      out += " )";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string build_program(const ir::Policy &policy, const Profile &profile) {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) throw SandboxError("seccomp filter: seccomp_init failed (out of memory?)");

@@ -43,6 +43,10 @@ struct Rule {
 // std::bad_alloc.
 std::vector<Rule> describe(const ir::Policy &policy, const Profile &profile = {});
 
+// Every rule with its numeric conditions, one per line: equal fingerprints
+// give equal programs (with the same libseccomp on the same architecture).
+std::string fingerprint(const ir::Policy &policy, const Profile &profile = {});
+
 // The BPF program (the bytes of an array of struct sock_filter, ready for
 // prctl(PR_SET_SECCOMP) or `bwrap --seccomp FD`) for the native architecture.
 // System calls that libseccomp does not know on this architecture are left

@@ -31,6 +31,9 @@ bool under(std::string_view path, std::string_view dir) {
 }
 bool at_or_under(std::string_view path, std::string_view dir) { return path == dir || under(path, dir); }
 
+// An absolute path other than "/" (the root is the compiler's start, not a node).
+bool is_absolute(std::string_view p) { return p.size() > 1 && p[0] == '/'; }
+
 std::string join(const std::string &dir, const std::string &name) { return dir == "/" ? "/" + name : dir + "/" + name; }
 
 std::uint64_t rights_of(ir::Access a) {
@@ -50,9 +53,12 @@ struct DevNode {
   const char *name;
   std::uint64_t rights;
 };
+// Not /dev/pts: the host's devpts holds every terminal of this user, whose
+// input a command that may open them could read (bubblewrap mounts a fresh
+// one); so new pseudo-terminals cannot be used here.
 constexpr DevNode kDevNodes[] = {
     {"null", kDevice}, {"zero", kDevice}, {"full", kDevice}, {"random", kDevice},
-    {"urandom", kDevice}, {"tty", kDevice}, {"ptmx", kDevice}, {"pts", kDevice | landlock::kReadDir},
+    {"urandom", kDevice}, {"tty", kDevice}, {"ptmx", kDevice},
 };
 
 enum class Type { dir, file, symlink, unknown };
@@ -168,17 +174,20 @@ landlock::Ruleset build_ruleset(const ir::Policy &policy, const LaunchRequest &r
   std::vector<Node> nodes;
   std::uint64_t root = kRead | kWrite;
   std::string root_why = "filesystem.disabled";
-  if (policy.filesystem.restricted && !mounts.empty()) {
-    root = rights_of(mounts.front().access);
-    root_why = mounts.front().origin;
+  if (policy.filesystem.restricted) {
+    // A restricted policy without its "/" entry grants nothing (never all).
+    root = !mounts.empty() && mounts.front().path == "/" ? rights_of(mounts.front().access) : 0;
+    root_why = mounts.empty() ? "no filesystem entries" : mounts.front().origin;
     for (std::size_t i = 1; i < mounts.size(); ++i)
-      if (!at_or_under(mounts[i].path, "/dev")) nodes.push_back({mounts[i].path, rights_of(mounts[i].access), mounts[i].origin});
+      if (is_absolute(mounts[i].path) && !at_or_under(mounts[i].path, "/dev"))
+        nodes.push_back({mounts[i].path, rights_of(mounts[i].access), mounts[i].origin});
   }
   nodes.push_back({"/dev", landlock::kReadDir, "srt: the devices bubblewrap's --dev gives, and no others"});
   for (const auto &d : kDevNodes) nodes.push_back({std::string("/dev/") + d.name, d.rights, "srt: the devices bubblewrap's --dev gives"});
   // srt's helper runs first, wherever it is installed.
-  if ((ir_rights(mounts, request.enter_host_path) & (landlock::kReadFile | landlock::kExecute)) !=
-      (landlock::kReadFile | landlock::kExecute))
+  if (is_absolute(request.enter_host_path) &&
+      (ir_rights(mounts, request.enter_host_path) & (landlock::kReadFile | landlock::kExecute)) !=
+          (landlock::kReadFile | landlock::kExecute))
     nodes.push_back({request.enter_host_path, landlock::kReadFile | landlock::kExecute, "srt: its helper srt-enter"});
   // One node per path: srt's own entries (added last) win.
   std::map<std::string, Node> by_path;

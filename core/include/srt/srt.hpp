@@ -145,11 +145,9 @@ class Child {
 
 struct SpawnOptions {
   // The command's standard input, output and error; -1: this process's own.
-  // srt duplicates them; the caller keeps (and closes) its descriptors.
+  // srt duplicates them; the caller keeps (and closes) its descriptors. The
+  // command gets no other descriptor of this process.
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
-  // Descriptor numbers the command sees as /dev/null instead of what this
-  // process has there (e.g. the caller's own control channel).
-  std::vector<int> null_fds;
   // The command's RLIMIT_NOFILE; default: this process's. (The CLI raises
   // its own limit for the proxies and gives the command the one it had.)
   std::optional<rlimit> fd_limit;

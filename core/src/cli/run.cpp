@@ -92,7 +92,6 @@ int run_command(const Invocation &inv) {
   SpawnOptions so;
   so.reap_orphans = true;
   so.fd_limit = raise_fd_limit(inv.debug);
-  if (inv.control_fd) so.null_fds.push_back(*inv.control_fd);
   Child child = sandbox.spawn(cmd, so);
   bool pty = sandbox.settings().allowPty;
 

@@ -526,10 +526,9 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     ~ChildEndCloser() { ::close(fd); }
   } child_end{channel.child_fd};
 
-  // Our fds in the launcher go where the caller's inherited fds are not.
-  std::vector<int> taken;
-  for (int fd : options.null_fds) taken.push_back(fd);
-  auto targets = runtime::free_fd_numbers(3, 2 + kPlanFds, taken);
+  // Our fds in the launcher go where the caller's inherited fds are not
+  // (the command gets none of them: srt-enter or the core closes them).
+  auto targets = runtime::free_fd_numbers(3, 2 + kPlanFds);
   int report_target = targets[0];
   int seccomp_target = targets[1];
   std::vector<int> plan_fds(targets.begin() + 2, targets.end());
@@ -585,12 +584,6 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
       throw SandboxError(fmt::format("backend \"{}\" placed a file on descriptor {}, which srt did not offer it", backend_name, f.fd));
     memfds.push_back(runtime::make_memfd(f.name, f.content));
     spec.fds.emplace_back(memfds.back(), f.fd);
-  }
-  if (!options.null_fds.empty()) {
-    int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null_fd < 0) throw SandboxError(fmt::format("cannot open /dev/null: {}", std::strerror(errno)));
-    memfds.push_back(null_fd);  // closed with the memfds
-    for (int fd : options.null_fds) spec.fds.emplace_back(null_fd, fd);
   }
   if (options.stdin_fd >= 0) spec.fds.emplace_back(options.stdin_fd, 0);
   if (options.stdout_fd >= 0) spec.fds.emplace_back(options.stdout_fd, 1);

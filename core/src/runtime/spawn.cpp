@@ -136,10 +136,9 @@ std::vector<pid_t> children_of(pid_t parent) {
   return out;
 }
 
-std::vector<int> free_fd_numbers(int from, std::size_t count, const std::vector<int> &taken) {
+std::vector<int> free_fd_numbers(int from, std::size_t count) {
   std::vector<int> out;
   for (int fd = from; out.size() < count; ++fd) {
-    if (std::find(taken.begin(), taken.end(), fd) != taken.end()) continue;
     // A close-on-exec descriptor of srt's own is replaced in the child by
     // the one placed there; only what the launcher would inherit is in the way.
     int flags = ::fcntl(fd, F_GETFD);

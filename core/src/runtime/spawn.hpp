@@ -54,8 +54,8 @@ int make_memfd(const std::string &name, const std::string &content);
 std::vector<pid_t> children_of(pid_t parent);
 
 // The `count` lowest descriptor numbers >= `from` that a launched process
-// would not inherit anything at (not open here, or close-on-exec) and that
-// are not in `taken`, in one pass.
-std::vector<int> free_fd_numbers(int from, std::size_t count, const std::vector<int> &taken);
+// would not inherit anything at (not open here, or close-on-exec), in one
+// pass.
+std::vector<int> free_fd_numbers(int from, std::size_t count);
 
 }  // namespace srt::runtime

@@ -981,4 +981,12 @@ scenario_landlock_explain() {
   expect_not_in "$OUT" "beneath $HOME/.ssh"
   run_srt policy explain -s "$SCRATCH/settings.json" --json
   expect_in "$OUT" '"landlock":{"abi":'
+  # `srt backends` lists both backends, what each enforces and what is missing.
+  run_srt backends
+  expect_in "$OUT" "backend   landlock"
+  expect_in "$OUT" "backend   bwrap"
+  expect_in "$OUT" "pid_isolation degraded"
+  expect_in "$OUT" "pid_isolation: no PID namespace"
+  SRT_LANDLOCK_MAX_ABI=5 run_srt backends
+  expect_in "$OUT" "ipc_isolation: Landlock ABI 5 (the kernel has"
 }

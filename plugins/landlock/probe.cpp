@@ -19,6 +19,11 @@ sdk::ProbeResult probe(const ir::Policy &policy) {
   };
   set("filesystem", v >= 3, sdk::kDegraded,
       have + " cannot refuse truncating files outside the writable paths (truncate(2); needs ABI 3, Linux 6.2)");
+  // What Landlock never does, whatever the ABI (docs/architecture.md, section 7).
+  if (v >= 3)
+    r.feature_notes["filesystem"] =
+        "enforced, with Landlock's limits: names in hidden directories can be listed (not opened), and a writable directory "
+        "that holds protected entries cannot gain or lose entries at its own level";
   set("network", v >= 4, sdk::kUnsupported,
       have + " cannot restrict TCP connections (needs ABI 4, Linux 6.7): the command could connect anywhere without the proxies");
   set("ipc_isolation", v >= 6, sdk::kDegraded,

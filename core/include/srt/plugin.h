@@ -110,7 +110,7 @@ typedef struct srt_backend_v1 {
    *   {"usable": bool,
    *    "reason": "why not, and what to do (empty when usable)",
    *    "features": {"<feature>": "enforced" | "degraded" | "unsupported", ...},
-   *    "feature_notes": {"<feature>": "what is missing", ...},       (ABI 1.2)
+   *    "feature_notes": {"<feature>": "what is missing (or, enforced, its limits)", ...}  (ABI 1.2)
    *    "host_namespaces": bool}                                      (ABI 1.2)
    * Features: "filesystem", "network", "ipc_isolation", "pid_isolation",
    * "pty". srt refuses to launch when one of the first four is not

@@ -88,7 +88,8 @@ struct ProbeResult {
   // namespaces and the other system calls srt refuses are filtered by
   // srt-enter, whatever the backend.)
   std::map<std::string, std::string> features;
-  // For each feature not enforced: what is missing, in one sentence.
+  // For each feature not enforced: what is missing, in one sentence; for an
+  // enforced one, its limits worth knowing, if any.
   std::map<std::string, std::string> feature_notes;
   // The sandbox has no namespaces of its own (same mounts, network and
   // processes as the host): srt's proxies then listen on the host's

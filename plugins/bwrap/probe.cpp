@@ -62,7 +62,8 @@ bool under_seccomp_filter() {
 // millisecond, so this runs only under a seccomp filter.
 std::string try_user_namespace() {
   if (!under_seccomp_filter()) return {};
-  alignas(16) static thread_local char stack[kProbeStackBytes];
+  // On this thread's stack: with CLONE_VFORK this frame outlives the child.
+  alignas(16) char stack[kProbeStackBytes];
   pid_t pid = ::clone(child_returns, stack + sizeof stack, CLONE_NEWUSER | CLONE_VM | CLONE_VFORK | SIGCHLD, nullptr);
   if (pid < 0)
     return std::string("cannot create a user namespace here (clone: ") + std::strerror(errno) +

@@ -29,8 +29,6 @@ constexpr KeyNote kKeyNotes[] = {
     {"network.parentProxy", "not-yet-enforced", kNotInProxies},
     {"network.allowUnixSockets", "not-applicable",
      "path-scoped Unix socket rules are a Seatbelt (macOS) feature; on Linux see network.allowAllUnixSockets"},
-    {"network.allowLocalBinding", "not-applicable",
-     "on Linux the sandbox has its own loopback interface, where binding works without this key"},
     {"network.allowMachLookup", "not-applicable", "mach-lookup rules exist only on macOS (Seatbelt)"},
     {"ignoreViolations", "not-yet-enforced",
      "srt reports refused network destinations at exit and does not filter that report yet"},

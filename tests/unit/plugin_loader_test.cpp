@@ -7,9 +7,13 @@
 #include <boost/dll/library_info.hpp>
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <map>
 
+#include "temp_dir.hpp"
+
 using namespace srt::plugin;
+using srt::test::TempDir;
 
 namespace {
 
@@ -85,4 +89,39 @@ TEST_CASE("plugins: srt's bwrap plugin exports exactly one symbol") {
   for (const auto &s : boost::dll::library_info(SRT_BWRAP_PLUGIN).symbols())
     if (!s.empty()) exported.push_back(s);
   CHECK(exported == std::vector<std::string>{"srt_plugin_entry_v1"});
+}
+
+TEST_CASE("plugins: a file named srt-backend-NAME.so must be NAME; find() skips files named for other plugins") {
+  TempDir dir;
+  // The same good plugin ("test-good") under three names.
+  std::filesystem::copy_file(kDir + "/test-good.so", std::filesystem::path(dir.path()) / "srt-backend-aaa.so");     // wrong name: refused
+  std::filesystem::copy_file(kDir + "/test-good.so", std::filesystem::path(dir.path()) / "srt-backend-test-good.so");  // named for itself
+  std::filesystem::copy_file(kDir + "/test-good.so", std::filesystem::path(dir.path()) / "zzz-any-name.so");       // no convention: later, shadowed
+  Loaded l;
+  l.registry.load_directories({dir.path()});
+  // Looking it up does not load the file named for "aaa".
+  const PluginInfo *p = l.registry.find(SRT_PLUGIN_BACKEND, "test-good");
+  REQUIRE(p != nullptr);
+  CHECK(p->file == (std::filesystem::path(dir.path()) / "srt-backend-test-good.so").string());
+  for (const auto &line : l.log) CHECK(line.find("srt-backend-aaa.so") == std::string::npos);
+  // Listing loads everything: the misnamed file is refused, the last one shadowed.
+  std::map<std::string, const PluginInfo *> by_file;
+  for (const auto &info : l.registry.plugins()) by_file[std::filesystem::path(info.file).filename().string()] = &info;
+  REQUIRE(by_file.size() == 3);
+  CHECK(by_file.at("srt-backend-aaa.so")->state == State::failed);
+  CHECK(by_file.at("srt-backend-aaa.so")->error ==
+        "its file name says backend plugin \"aaa\", but it is backend plugin \"test-good\"; rename the file (or give it another "
+        "name than srt-backend-*/srt-network-*)");
+  CHECK(by_file.at("srt-backend-test-good.so")->state == State::loaded);
+  CHECK(by_file.at("zzz-any-name.so")->state == State::shadowed);
+  // A file without the convention could be any plugin: finding another name
+  // loads every file before it, in order, so the first of a name still wins.
+  Loaded l2;
+  TempDir dir2;
+  std::filesystem::copy_file(kDir + "/test-good.so", std::filesystem::path(dir2.path()) / "a-first.so");
+  std::filesystem::copy_file(kDir + "/test-good.so", std::filesystem::path(dir2.path()) / "srt-backend-test-good.so");
+  l2.registry.load_directories({dir2.path()});
+  const PluginInfo *q = l2.registry.find(SRT_PLUGIN_BACKEND, "test-good");
+  REQUIRE(q != nullptr);
+  CHECK(q->file == (std::filesystem::path(dir2.path()) / "a-first.so").string());
 }

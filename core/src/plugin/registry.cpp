@@ -10,6 +10,8 @@
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
+#include <optional>
+
 #include <dirent.h>
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -35,6 +37,23 @@ constexpr const char *kPluginSuffix = ".so";
 constexpr std::size_t kMinDescriptorSize = offsetof(srt_plugin_v1, table) + sizeof(void *);
 constexpr std::size_t kMinBackendTableSize = offsetof(srt_backend_v1, render) + sizeof(void *);
 constexpr std::size_t kMinNetworkTableSize = offsetof(srt_network_v1, stop) + sizeof(void *);
+
+// The plugin a file's name announces: srt-backend-NAME.so (.dylib) or
+// srt-network-NAME.so, NAME as plugin names are written.
+std::optional<std::pair<int, std::string>> conventional_name(const std::string &path) {
+  std::string_view base(path);
+  if (auto slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
+  if (!util::ends_with(base, kPluginSuffix)) return std::nullopt;
+  base.remove_suffix(std::string_view(kPluginSuffix).size());
+  int kind;
+  if (util::starts_with(base, "srt-backend-")) kind = SRT_PLUGIN_BACKEND;
+  else if (util::starts_with(base, "srt-network-")) kind = SRT_PLUGIN_NETWORK;
+  else return std::nullopt;
+  base.remove_prefix(std::string_view("srt-backend-").size());
+  std::string name(base);
+  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) return std::nullopt;
+  return std::pair<int, std::string>{kind, name};
+}
 
 bool valid_name(const char *n) {
   if (!n || !*n) return false;
@@ -109,15 +128,20 @@ void Registry::load_directories(const std::vector<std::string> &dirs) {
     std::sort(files.begin(), files.end());
     impl_->log(SRT_LOG_DEBUG, fmt::format("plugin directory {}: {} candidate file(s)", dir, files.size()));
     pending_.insert(pending_.end(), files.begin(), files.end());
+    pending_done_.resize(pending_.size(), false);
   }
 }
 
-void Registry::load_pending(std::size_t count) {
-  while (count-- && pending_index_ < pending_.size()) load_file(pending_[pending_index_++]);
+void Registry::load_pending_upto(std::size_t end) {
+  for (std::size_t i = 0; i < end && i < pending_.size(); ++i)
+    if (!pending_done_[i]) {
+      pending_done_[i] = true;
+      load_file(pending_[i]);
+    }
 }
 
 const std::deque<PluginInfo> &Registry::plugins() {
-  load_pending(pending_.size());
+  load_pending_upto(pending_.size());
   return plugins_;
 }
 
@@ -220,6 +244,12 @@ void Registry::load_file(const std::string &file) {
   info.descriptor = d;
   info.log = &impl_->log;
 
+  // find() relies on a conventional file name telling the plugin's name.
+  if (auto named = conventional_name(file); named && (named->first != info.kind || named->second != info.name))
+    return fail(fmt::format("its file name says {} plugin \"{}\", but it is {} plugin \"{}\"; rename the file (or give it another name "
+                            "than srt-backend-*/srt-network-*)",
+                            kind_name(named->first), named->second, kind_name(info.kind), info.name));
+
   // 5. One plugin per name and kind: the first found wins.
   for (const auto &p : plugins_) {
     if (p.state == State::loaded && p.kind == info.kind && p.name == info.name) {
@@ -240,8 +270,21 @@ const PluginInfo *Registry::find(int kind, const std::string &name) {
   for (;;) {
     for (const auto &p : plugins_)
       if (p.state == State::loaded && p.kind == kind && p.name == name) return &p;
-    if (pending_index_ == pending_.size()) return nullptr;
-    load_pending(1);
+    std::size_t next = 0;
+    for (; next < pending_.size(); ++next) {
+      if (pending_done_[next]) continue;
+      auto named = conventional_name(pending_[next]);
+      if (named && !(named->first == kind && named->second == name)) continue;  // another plugin, by its name
+      break;
+    }
+    if (next == pending_.size()) return nullptr;
+    if (conventional_name(pending_[next])) {
+      // Named for this plugin: the files skipped before it cannot be it.
+      pending_done_[next] = true;
+      load_file(pending_[next]);
+    } else {
+      load_pending_upto(next + 1);  // could be any plugin: keep the search order
+    }
   }
 }
 

@@ -78,18 +78,22 @@ class Registry {
   // Every plugin, after loading all that are listed. References stay valid
   // while the registry lives.
   const std::deque<PluginInfo> &plugins();
-  // The loaded plugin of `kind` called `name` (loading listed files until it
-  // is found; the first of a name wins), or nullptr.
+  // The loaded plugin of `kind` called `name` (loading listed files in order
+  // until it is found; the first of a name wins), or nullptr. A file named
+  // srt-backend-NAME.so or srt-network-NAME.so must be that plugin (checked
+  // at load), so files named for another plugin are not loaded to find this
+  // one — unless a file with another name comes first, which could be any
+  // plugin: then every file before it is loaded first, in order.
   const PluginInfo *find(int kind, const std::string &name);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  void load_pending(std::size_t count);
+  void load_pending_upto(std::size_t end);
 
   std::deque<PluginInfo> plugins_;  // a deque: find() hands out pointers while loading goes on
   std::vector<std::string> pending_;
-  std::size_t pending_index_ = 0;
+  std::vector<bool> pending_done_;  // per pending_ entry: loaded (or tried)
 };
 
 }  // namespace srt::plugin

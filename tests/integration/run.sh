@@ -119,6 +119,7 @@ if [[ $mode == user ]]; then
   "${wrap[@]}" setpriv --reuid="$test_user" --regid="$test_user" --init-groups \
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$user_home" USER="$test_user" LANG=C.UTF-8 \
     SRT="$SRT" SCRATCH="$SCRATCH" TOOLS="$TOOLS" TEST_PLUGINS="$TEST_PLUGINS" SCENARIO="$SCENARIO" MODE="$MODE" BACKEND="$BACKEND" CI="${CI:-}" \
+    ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
     bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"
 else
   "${wrap[@]}" bash -c 'set -euo pipefail; source "$1/lib.sh"; source "$1/scenarios.sh"; setup_workspace; "scenario_$SCENARIO"' run "$here"

@@ -28,6 +28,17 @@ TEST_CASE("globs: component matching") {
   CHECK_FALSE(match_path("/a/*/c", "/a/b/x/c"));
 }
 
+TEST_CASE("globs: an escaped path matches exactly itself") {
+  for (const char *text : {"/a[1]/b", "/x*y/z?", "/[abc]", "/a]b[", "/p[*]q", "/plain"}) {
+    std::string pattern = escape_glob(text);
+    CHECK_MESSAGE(match_path(pattern, text), pattern);
+    CHECK_MESSAGE(match_path(pattern + "/**/.bashrc", std::string(text) + "/deep/er/.bashrc"), pattern);
+  }
+  CHECK_FALSE(match_path(escape_glob("/a[1]"), "/a1"));
+  CHECK_FALSE(match_path(escape_glob("/x*"), "/xy"));
+  CHECK_FALSE(match_path(escape_glob("/x?"), "/xy"));
+}
+
 TEST_CASE("globs: expansion against the disk") {
   srt::test::TempDir t;
   t.file("keys/a.pem");

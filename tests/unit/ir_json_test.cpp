@@ -12,13 +12,16 @@ TEST_CASE("IR JSON: round trip keeps every field") {
                          {"/w/.git", Access::read_write, Kind::dir, Placeholder::none, true, "pin"},
                          {"/w/.mcp.json", Access::read_only, Kind::missing, Placeholder::file, false, "mandatory"},
                          {"/h/.ssh", Access::hidden, Kind::dir, Placeholder::none, false, "filesystem.denyRead[0]"}};
-  p.filesystem.path_rules = {{Op::read, Effect::deny, "/h/**/*.pem", true, "x"}};
+  p.filesystem.path_rules = {{Op::read, Effect::deny, "/h/**/*.pem", true, "x", {"/h/**/node_modules"}}};
   p.network.domain_rules = {{"evil.com", 22, Effect::deny, "no ssh", "o1"}, {"example.com", std::nullopt, Effect::allow, "", "o2"}};
   p.network.strict_allowlist = true;
   p.network.http_proxy_port = 8080;
   p.sockets.allow_unix_paths = {"/tmp/a.sock"};
   p.process.cwd = "/w";
   p.process.allow_pty = true;
+  p.process.allow_mach_lookup = {"com.apple.coreservices.*"};
+  p.process.weaker_network_isolation = true;
+  p.process.allow_apple_events = true;
   p.process.env_set = {{"TMPDIR", "/t"}};
   p.process.env_unset = {"TOKEN"};
   p.backend_options["bwrap"]["path"] = "/usr/bin/bwrap";
@@ -32,6 +35,10 @@ TEST_CASE("IR JSON: round trip keeps every field") {
   CHECK(q.filesystem.mounts[2].pin);
   CHECK(*q.network.domain_rules[0].port == 22);
   CHECK(q.backend_options.at("bwrap").at("path") == "/usr/bin/bwrap");
+  CHECK(q.filesystem.path_rules[0].except == std::vector<std::string>{"/h/**/node_modules"});
+  CHECK(q.process.allow_mach_lookup == std::vector<std::string>{"com.apple.coreservices.*"});
+  CHECK(q.process.weaker_network_isolation);
+  CHECK(q.process.allow_apple_events);
 }
 
 TEST_CASE("IR JSON: malformed input names the JSON path") {

@@ -196,3 +196,66 @@ TEST_CASE("launch request JSON: proxy ports survive a round trip") {
   o["proxy_ports"] = 8080;
   CHECK_THROWS_WITH_AS(srt::launch_request_from_json(o), doctest::Contains("request.proxy_ports: expected an array"), JsonError);
 }
+
+TEST_CASE("launch plan JSON: the violation log survives a round trip, and is absent unless asked for") {
+  srt::LaunchPlan p;
+  p.argv = {"/usr/bin/sandbox-exec"};
+  auto j = srt::to_json(p);
+  CHECK(!j.as_object().contains("violation_log"));
+  CHECK(!srt::launch_plan_from_json(j).violation_log);
+
+  p.violation_log = srt::LaunchPlan::ViolationLog{
+      {"/usr/bin/log", "stream", "--style", "compact", "--predicate", "(eventMessage ENDSWITH \"SRT_1f2e3d4c5b6a_SBX\")"},
+      "SRT_1f2e3d4c5b6a_SBX",
+      "seatbelt"};
+  auto text = boost::json::serialize(srt::to_json(p));
+  auto q = srt::launch_plan_from_json(boost::json::parse(text));
+  REQUIRE(q.violation_log.has_value());
+  CHECK(q.violation_log->argv == p.violation_log->argv);
+  CHECK(q.violation_log->marker == "SRT_1f2e3d4c5b6a_SBX");
+  CHECK(q.violation_log->format == "seatbelt");
+  CHECK(boost::json::serialize(srt::to_json(q)) == text);
+}
+
+TEST_CASE("launch plan JSON: a malformed violation log is refused, naming where") {
+  srt::LaunchPlan p;
+  p.argv = {"/usr/bin/sandbox-exec"};
+  p.violation_log = srt::LaunchPlan::ViolationLog{{"/usr/bin/log", "stream"}, "SRT_1f2e3d4c5b6a_SBX", "seatbelt"};
+  auto good = srt::to_json(p).as_object();
+  auto log_of = [](boost::json::object &o) -> boost::json::object & { return o["violation_log"].as_object(); };
+  CHECK_NOTHROW(srt::launch_plan_from_json(good));
+
+  SUBCASE("a relative or missing program") {
+    auto o = good;
+    log_of(o)["argv"] = boost::json::array{"log", "stream"};
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.argv[0]: expected an absolute path"), JsonError);
+    log_of(o)["argv"] = boost::json::array{};
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.argv[0]"), JsonError);
+    log_of(o)["argv"] = boost::json::array{"/usr/bin/log", 3};
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.argv[1]"), JsonError);
+    log_of(o).erase("argv");
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.argv: missing"), JsonError);
+  }
+  SUBCASE("no marker") {
+    auto o = good;
+    log_of(o)["marker"] = "";
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.marker: must not be empty"), JsonError);
+    log_of(o)["marker"] = "SRT_x\n";
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.marker: must not contain control"), JsonError);
+    log_of(o).erase("marker");
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.marker"), JsonError);
+  }
+  SUBCASE("an unknown format") {
+    auto o = good;
+    log_of(o)["format"] = "journald";
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o),
+                         doctest::Contains("plan.violation_log.format: unknown format \"journald\" (known: seatbelt)"), JsonError);
+    log_of(o).erase("format");
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log.format"), JsonError);
+  }
+  SUBCASE("not an object") {
+    auto o = good;
+    o["violation_log"] = "log stream";
+    CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log: expected an object"), JsonError);
+  }
+}

@@ -5,6 +5,7 @@
 #include <memory>
 #include <regex>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace srt::test {
@@ -212,6 +213,73 @@ std::vector<std::string> check_sbpl(std::string_view profile) {
   }
   if (!version) problems.insert(problems.begin(), "the profile has no (version 1)");
   return problems;
+}
+
+namespace {
+
+bool covers(const std::string &rule_op, std::string_view op) {
+  if (rule_op == "default" || rule_op == op) return true;
+  return !rule_op.empty() && rule_op.back() == '*' && op.substr(0, rule_op.size() - 1) == std::string_view(rule_op).substr(0, rule_op.size() - 1);
+}
+
+bool filter_matches(const Node &f, std::string_view path) {
+  if (f.kind != Node::list || f.items.empty()) return false;
+  const std::string &name = f.items[0]->text;
+  auto arg = [&](std::size_t i) -> const Node * { return i < f.items.size() ? f.items[i].get() : nullptr; };
+  if (name == "literal") return arg(1) && arg(1)->text == path;
+  if (name == "subpath") {
+    if (!arg(1)) return false;
+    std::string_view base = arg(1)->text;
+    return path == base || (path.substr(0, base.size()) == base && path.size() > base.size() && (base == "/" || path[base.size()] == '/'));
+  }
+  if (name == "regex") return arg(1) && std::regex_search(std::string(path), std::regex(arg(1)->text, std::regex::extended));
+  if (name == "require-not") return arg(1) && !filter_matches(*arg(1), path);
+  if (name == "require-all" || name == "require-any") {
+    bool all = name == "require-all";
+    for (std::size_t i = 1; i < f.items.size(); ++i)
+      if (filter_matches(*f.items[i], path) != all) return !all;
+    return all;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct SbplModel::Rules {
+  std::vector<std::unique_ptr<Node>> forms;
+};
+
+SbplModel::SbplModel(std::string_view profile) : rules_(std::make_unique<Rules>()) {
+  auto problems = check_sbpl(profile);
+  if (!problems.empty()) throw std::invalid_argument("malformed profile: " + problems.front());
+  std::vector<std::string> ignored;
+  rules_->forms = Parser(profile, ignored).parse();
+}
+
+SbplModel::~SbplModel() = default;
+
+bool SbplModel::allows(std::string_view operation, std::string_view path) const {
+  bool allowed = false;
+  for (const auto &form : rules_->forms) {
+    const std::string &head = form->items[0]->text;
+    if (head != "allow" && head != "deny") continue;
+    std::size_t k = 1;
+    bool op = false;
+    for (; k < form->items.size() && form->items[k]->kind == Node::symbol; ++k) op = op || covers(form->items[k]->text, operation);
+    if (!op) continue;
+    bool match = k == form->items.size();  // no filter: every path
+    for (std::size_t i = k; i < form->items.size() && !match; ++i) {
+      const Node &f = *form->items[i];
+      // (with message ...) is a modifier, not a filter.
+      if (f.kind == Node::list && !f.items.empty() && f.items[0]->text == "with") {
+        match = k + 1 == form->items.size();
+        continue;
+      }
+      match = filter_matches(f, path);
+    }
+    if (match) allowed = head == "allow";
+  }
+  return allowed;
 }
 
 }  // namespace srt::test

@@ -104,7 +104,28 @@ struct LaunchPlan {
   // backend with a launcher of its own passes the policy's cwd to it instead.
   std::string cwd;
   Confinement confine;
+
+  // A log of the OS sandbox's denials for srt to watch while the command
+  // runs (reporting only: it enforces nothing). The core starts `argv`
+  // (argv[0] absolute; stdin /dev/null, stdout to srt, stderr discarded
+  // unless debugging) just before the launch and stops it (SIGTERM) after
+  // the command exits. Lines that end with `marker` are parsed as `format`
+  // says and recorded (srt::Child::violations). A monitor that cannot start
+  // is a warning, never a failed launch.
+  struct ViolationLog {
+    std::vector<std::string> argv;
+    // Ends each of this launch's log lines and no other session's, e.g.
+    // the text of the profile's (deny default (with message "...")).
+    std::string marker;
+    std::string format;  // one of kViolationLogFormats
+  };
+  std::optional<ViolationLog> violation_log;
 };
+
+// The log formats the core can read (LaunchPlan::ViolationLog::format):
+// "seatbelt" is macOS `log stream --style compact` over Seatbelt's
+// "Sandbox: proc(pid) deny(n) operation target" messages.
+inline constexpr const char *kViolationLogFormats[] = {"seatbelt"};
 
 namespace launch_detail {
 
@@ -123,6 +144,26 @@ inline std::vector<int> opt_ints(const boost::json::object &o, std::string_view 
   for (std::size_t i = 0; i < a.size(); ++i)
     out.push_back(static_cast<int>(ir::json_detail::as_int(a[i], w + "[" + std::to_string(i) + "]")));
   return out;
+}
+
+inline LaunchPlan::ViolationLog violation_log_from_json(const boost::json::value &v) {
+  using namespace ir::json_detail;
+  const std::string w = "plan.violation_log";
+  const auto &o = as_object(v, w);
+  LaunchPlan::ViolationLog l;
+  l.argv = strings_from_json(field(o, "argv", w), w + ".argv");
+  if (l.argv.empty() || l.argv[0].empty() || l.argv[0][0] != '/') throw ir::JsonError(w + ".argv[0]: expected an absolute path");
+  l.marker = as_string(field(o, "marker", w), w + ".marker");
+  if (l.marker.empty()) throw ir::JsonError(w + ".marker: must not be empty");
+  for (char c : l.marker)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) throw ir::JsonError(w + ".marker: must not contain control characters");
+  l.format = as_string(field(o, "format", w), w + ".format");
+  std::string known;
+  for (const char *f : kViolationLogFormats) {
+    if (l.format == f) return l;
+    known += (known.empty() ? "" : ", ") + std::string(f);
+  }
+  throw ir::JsonError(w + ".format: unknown format \"" + l.format + "\" (known: " + known + ")");
 }
 
 }  // namespace launch_detail
@@ -208,6 +249,13 @@ inline boost::json::value to_json(const LaunchPlan &p) {
     if (p.confine.landlock) c["landlock"] = landlock::to_json(*p.confine.landlock);
     o["confine"] = std::move(c);
   }
+  if (p.violation_log) {
+    boost::json::object l;
+    l["argv"] = ir::json_detail::strings_to_json(p.violation_log->argv);
+    l["marker"] = p.violation_log->marker;
+    l["format"] = p.violation_log->format;
+    o["violation_log"] = std::move(l);
+  }
   return o;
 }
 
@@ -250,6 +298,7 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
       if (!p.confine.no_new_privs) throw ir::JsonError("plan.confine.landlock: needs no_new_privs");
     }
   }
+  if (auto it = o.find("violation_log"); it != o.end()) p.violation_log = launch_detail::violation_log_from_json(it->value());
   return p;
 }
 

@@ -61,6 +61,9 @@ struct PathRule {
   std::string pattern;
   bool glob = false;  // pattern uses *, **, ?, [..]
   std::string origin;
+  // Globs (absolute): the rule does not apply to their matches nor beneath
+  // them (the mandatory denies skip node_modules, as the mount scan does).
+  std::vector<std::string> except;
 };
 
 struct DomainRule {
@@ -92,6 +95,13 @@ struct Process {
   bool allow_pty = false;
   bool weaker_nested_sandbox = false;
   bool allow_nested_user_namespaces = false;
+  // macOS services (Seatbelt): mach-lookup names the command may look up
+  // (network.allowMachLookup; a trailing `*` is a prefix), the TLS trust
+  // daemon (enableWeakerNetworkIsolation), Apple Events and LaunchServices
+  // (allowAppleEvents).
+  std::vector<std::string> allow_mach_lookup;
+  bool weaker_network_isolation = false;
+  bool allow_apple_events = false;
   std::map<std::string, std::string> env_set;  // added to the environment
   std::vector<std::string> env_unset;          // removed from it
 };

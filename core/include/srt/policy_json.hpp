@@ -138,6 +138,7 @@ inline boost::json::value to_json(const Policy &p) {
     o["pattern"] = r.pattern;
     o["glob"] = r.glob;
     o["origin"] = r.origin;
+    if (!r.except.empty()) o["except"] = strings_to_json(r.except);
     rules.emplace_back(std::move(o));
   }
   fs["path_rules"] = std::move(rules);
@@ -173,6 +174,9 @@ inline boost::json::value to_json(const Policy &p) {
   proc["allow_pty"] = p.process.allow_pty;
   proc["weaker_nested_sandbox"] = p.process.weaker_nested_sandbox;
   proc["allow_nested_user_namespaces"] = p.process.allow_nested_user_namespaces;
+  proc["allow_mach_lookup"] = strings_to_json(p.process.allow_mach_lookup);
+  proc["weaker_network_isolation"] = p.process.weaker_network_isolation;
+  proc["allow_apple_events"] = p.process.allow_apple_events;
   json::object env;
   for (const auto &[k, v] : p.process.env_set) env[k] = v;
   proc["env_set"] = std::move(env);
@@ -239,6 +243,11 @@ inline Policy policy_from_json(const boost::json::value &v) {
       r.pattern = as_string(field(o, "pattern", w), w + ".pattern");
       r.glob = opt_bool(o, "glob", w);
       r.origin = opt_string(o, "origin", w);
+      r.except = opt_strings(o, "except", w);
+      if (r.pattern.empty() || r.pattern[0] != '/') throw JsonError(w + ".pattern: expected an absolute path");
+      for (std::size_t k = 0; k < r.except.size(); ++k)
+        if (r.except[k].empty() || r.except[k][0] != '/')
+          throw JsonError(w + ".except[" + std::to_string(k) + "]: expected an absolute path");
       p.filesystem.path_rules.push_back(std::move(r));
     }
   }
@@ -276,6 +285,9 @@ inline Policy policy_from_json(const boost::json::value &v) {
   p.process.allow_pty = opt_bool(proc, "allow_pty", "process");
   p.process.weaker_nested_sandbox = opt_bool(proc, "weaker_nested_sandbox", "process");
   p.process.allow_nested_user_namespaces = opt_bool(proc, "allow_nested_user_namespaces", "process");
+  p.process.allow_mach_lookup = opt_strings(proc, "allow_mach_lookup", "process");
+  p.process.weaker_network_isolation = opt_bool(proc, "weaker_network_isolation", "process");
+  p.process.allow_apple_events = opt_bool(proc, "allow_apple_events", "process");
   if (auto it = proc.find("env_set"); it != proc.end()) {
     const auto &env = as_object(it->value(), "process.env_set");
     for (const auto &kv : env)

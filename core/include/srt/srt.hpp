@@ -20,6 +20,7 @@
 #include <srt/network.hpp>
 #include <srt/policy.hpp>
 #include <srt/settings.hpp>
+#include <srt/violations.hpp>
 
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -136,6 +137,14 @@ class Child {
   std::optional<ExitStatus> try_wait();  // non-blocking
   ExitStatus wait();                      // blocking
 
+  // What the OS sandbox denied this command, in first-denied order, for
+  // backends whose sandbox logs its denials (Seatbelt; empty for the others).
+  // Recorded by a thread of srt's while the command runs: a snapshot before
+  // the command has exited, final once wait()/try_wait() returned its
+  // status (best effort: what the OS log delivered by then). At most 1000 distinct denials, then one "(other denials)" entry
+  // counting the rest. Not filtered: see Sandbox::ignores_violation.
+  std::vector<Violation> violations() const;
+
  private:
   friend class Sandbox;
   struct State;
@@ -203,6 +212,14 @@ class Sandbox {
   // Every destination the proxies refused so far, for all commands of this
   // Sandbox, in first-refused order.
   std::vector<NetworkRefusal> network_refusals() const;
+
+  // Whether the settings' ignoreViolations suppresses `line` (a
+  // Violation::line, or a line the caller prints about a refusal or a
+  // violation) for `command`: patterns under "*" apply to every command,
+  // those under any other key when the command line (argv joined with
+  // spaces, or the shell string) contains the key; a pattern is a substring
+  // of the line, "~/..." standing for the home directory. Reporting only.
+  bool ignores_violation(const Command &command, std::string_view line) const;
 
  private:
   struct Impl;

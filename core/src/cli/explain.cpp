@@ -37,6 +37,19 @@ std::string mount_label(const ir::Mount &m) {
   return ir::to_string(m.access);
 }
 
+// srt's filter is installed by srt-enter, or by the core itself for plans
+// that run the command directly; a plan that does neither (Seatbelt's) has
+// none.
+bool applies_syscall_filter(const LaunchPlan &plan) {
+  auto mentions_enter = [](const std::string &s) { return s.find("srt-enter") != std::string::npos; };
+  if (plan.confine.syscall_filter) return true;
+  for (const auto &a : plan.argv)
+    if (mentions_enter(a)) return true;
+  for (const auto &f : plan.files)
+    if (mentions_enter(f.content)) return true;
+  return false;
+}
+
 struct BackendView {
   std::string name;
   std::optional<BackendStatus> status;
@@ -135,13 +148,40 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
     add("  enforces: " + feats);
     for (const auto &[k, v] : b.status->feature_notes) add(fmt::format("    {}: {}", k, v));
-    add("  system-call filter (applied just before the command's exec; other architectures' calls are refused):");
-    for (const auto &r : syscall_filter(p, b.status->host_namespaces))
-      add(r.when == "always" ? fmt::format("    {}: {}", r.syscalls, r.action) : fmt::format("    {}: {} when {}", r.syscalls, r.action, r.when));
+    if (applies_syscall_filter(*b.plan)) {
+      add("  system-call filter (applied just before the command's exec; other architectures' calls are refused):");
+      for (const auto &r : syscall_filter(p, b.status->host_namespaces))
+        add(r.when == "always" ? fmt::format("    {}: {}", r.syscalls, r.action) : fmt::format("    {}: {} when {}", r.syscalls, r.action, r.when));
+    }
     add("  runs:");
+    // A multi-line argument (Seatbelt's profile) is printed below as it is.
     std::string line = "   ";
-    for (const auto &a : b.plan->argv) line += " " + shell_word(a);
+    std::vector<std::size_t> blocks;
+    for (std::size_t i = 0; i < b.plan->argv.size(); ++i) {
+      const auto &a = b.plan->argv[i];
+      if (a.find('\n') == std::string::npos) {
+        line += " " + shell_word(a);
+      } else {
+        line += fmt::format(" <argument {}, below>", i);
+        blocks.push_back(i);
+      }
+    }
     add(line);
+    for (auto i : blocks) {
+      add(fmt::format("  argument {}:", i));
+      std::string_view text = b.plan->argv[i];
+      while (!text.empty()) {
+        auto end = text.find('\n');
+        auto piece = text.substr(0, end);
+        add(piece.empty() ? "" : "    " + std::string(piece));
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+      }
+    }
+    if (const auto &log = b.plan->violation_log) {
+      std::string argv;
+      for (const auto &a : log->argv) argv += " " + shell_word(a);
+      add(fmt::format("  denials read from ({} format, marker {}):{}", log->format, log->marker, argv));
+    }
     for (const auto &f : b.plan->files) {
       std::string words;
       std::size_t start = 0;
@@ -191,7 +231,8 @@ void print_json(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
   }
   if (b.plan) bo["plan"] = to_json(*b.plan);
   boost::json::array filter;
-  for (const auto &r : syscall_filter(p, b.status && b.status->host_namespaces)) filter.push_back(boost::json::object{{"syscalls", r.syscalls}, {"when", r.when}, {"action", r.action}});
+  if (b.plan && applies_syscall_filter(*b.plan))
+    for (const auto &r : syscall_filter(p, b.status && b.status->host_namespaces)) filter.push_back(boost::json::object{{"syscalls", r.syscalls}, {"when", r.when}, {"action", r.action}});
   bo["syscall_filter"] = std::move(filter);
   ex["backend"] = std::move(bo);
   boost::json::array pa;

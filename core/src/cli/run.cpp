@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <csignal>
 #include <cstring>
 #include <poll.h>
@@ -65,16 +66,46 @@ std::optional<rlimit> raise_fd_limit(bool debug) {
   return original;
 }
 
+// Prints `line` as an error unless the settings' ignoreViolations suppress
+// it (then only with --debug, saying so). Returns whether it was printed.
+bool report(const Sandbox &sandbox, const Command &cmd, const std::string &line, bool debug_on,
+            std::string_view raw = {}) {
+  if (sandbox.ignores_violation(cmd, line) || (!raw.empty() && sandbox.ignores_violation(cmd, raw))) {
+    if (debug_on) debug(line + " (suppressed by ignoreViolations)");
+    return false;
+  }
+  error(line);
+  return true;
+}
+
 // One line per refused destination, so that a user sees why a download
 // failed without reading debug output.
-void print_refusals(const Sandbox &sandbox) {
-  auto refusals = sandbox.network_refusals();
-  for (const auto &r : refusals) {
+void print_refusals(const Sandbox &sandbox, const Command &cmd, bool debug_on) {
+  bool any = false;
+  for (const auto &r : sandbox.network_refusals()) {
     std::string where = r.port ? fmt::format("{}:{}", r.host, r.port) : r.host;
-    error(fmt::format("network: refused {} ({}){}", where, r.reason, r.count > 1 ? fmt::format(", {} times", r.count) : ""));
+    any |= report(sandbox, cmd,
+                  fmt::format("network: refused {} ({}){}", where, r.reason, r.count > 1 ? fmt::format(", {} times", r.count) : ""),
+                  debug_on);
   }
-  if (!refusals.empty())
+  if (any)
     error(fmt::format("network: to allow a destination, add it to network.allowedDomains in {} (deniedDomains wins over it)",
+                      sandbox.settings_source()));
+}
+
+// One line per kind of denial the OS sandbox logged (Seatbelt), as
+// "sandbox: denied file-write-create /Users/me/x (touch), 3 times".
+void print_violations(const Sandbox &sandbox, const Command &cmd, const Child &child, bool debug_on) {
+  bool any = false;
+  for (const auto &v : child.violations()) {
+    std::string name = v.process.substr(0, v.process.rfind('('));
+    std::string line = fmt::format("sandbox: denied {}{}{}{}", v.operation, v.target.empty() ? "" : " " + v.target,
+                                   name.empty() ? "" : " (" + name + ")", v.count > 1 ? fmt::format(", {} times", v.count) : "");
+    any |= report(sandbox, cmd, line, debug_on, v.line);
+  }
+  if (any)
+    error(fmt::format("sandbox: these were denied by the policy from {}; to stop reporting one, add a part of its line to "
+                      "ignoreViolations there",
                       sandbox.settings_source()));
 }
 
@@ -148,7 +179,10 @@ int run_command(const Invocation &inv) {
     }
   }
   ExitStatus status = child.wait();
-  if (status.code != 0 || inv.debug || interrupted_by) print_refusals(sandbox);
+  if (status.code != 0 || inv.debug || interrupted_by) {
+    print_violations(sandbox, cmd, child, inv.debug);
+    print_refusals(sandbox, cmd, inv.debug);
+  }
   if (control_failed) return kExitSrtError;
   if (interrupted_by) return 128 + interrupted_by;
   if (status.setup_failed) {

@@ -75,13 +75,13 @@ class Compiler {
         std::string origin = fmt::format("credentials.files[{}] {}", i, util::quoted(files[i].path));
         std::string abs = expand_path(files[i].path, c_.cwd, c_.home);
         add_path(abs, kDenyRead, origin, false);
-        out_.filesystem.path_rules.push_back({ir::Op::read, ir::Effect::deny, abs, false, origin});
+        out_.filesystem.path_rules.push_back({ir::Op::read, ir::Effect::deny, abs, false, origin, {}});
       }
     }
     add_path(c_.tmpdir, kAllowWrite, "default: TMPDIR, srt's private temporary directory", true);
     if (!c_.runtime_dir.empty())
       add_path(c_.runtime_dir, kDenyRead, "default: srt's runtime directory (its locks and placeholder manifests)", true);
-    out_.filesystem.path_rules.push_back({ir::Op::write, ir::Effect::allow, c_.tmpdir, false, "default: TMPDIR"});
+    out_.filesystem.path_rules.push_back({ir::Op::write, ir::Effect::allow, c_.tmpdir, false, "default: TMPDIR", {}});
     std::string npm_logs = join_path(c_.home, ".npm/_logs");
     struct stat st{};
     if (::stat(npm_logs.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -111,7 +111,15 @@ class Compiler {
         abs = normalize(abs.substr(0, abs.size() - 3));  // "dir/**" means the directory
         glob = has_glob(abs);
       }
-      out_.filesystem.path_rules.push_back({op, effect, abs, glob, origin});
+      // "**/.env" names a file at any depth anywhere, not below the working
+      // directory only: backends that match at access time (Seatbelt) get it
+      // unanchored; the launch-time expansion below looks beneath the working
+      // directory, as walking the whole disk is not an option.
+      bool anywhere = glob && !e.literal && (e.path == "**" || util::starts_with(e.path, "**/")) &&
+                      util::starts_with(abs, c_.cwd == "/" ? "/" : c_.cwd + "/");
+      std::string pattern = anywhere ? "/" + abs.substr(c_.cwd == "/" ? 1 : c_.cwd.size() + 1) : abs;
+      if (anywhere) debug(fmt::format("{}: {} matches anywhere; at launch it is expanded beneath {}", origin, pattern, c_.cwd));
+      out_.filesystem.path_rules.push_back({op, effect, pattern, glob, origin, {}});
       if (!glob) {
         add_path(abs, slot, origin, false);
         continue;
@@ -278,6 +286,7 @@ class Compiler {
       // absent names there need no placeholders (existing ones are still
       // protected).
       bool private_root = tool_private_roots_.count(root) > 0;
+      if (!private_root) add_mandatory_rules(root);
       opt.protect_missing_hooks = !private_root;
       auto f = scan_mandatory_denies(root, opt);
       if (!private_root)
@@ -295,6 +304,23 @@ class Compiler {
         if (absent(p)) found.push_back({p, fmt::format("mandatory {} (in the writable home directory)", name), false});
       }
     for (const auto &f : found) add_path(f.path, kDenyWrite, f.rule, false, f.dir);
+  }
+
+  // The mandatory denies as patterns, for backends that match at access time
+  // (Seatbelt): they also cover names created later, at any depth, which the
+  // scan above cannot see. Packages under node_modules are skipped, as the
+  // scan skips them: npm must be able to unpack a package that ships an
+  // .idea or .vscode directory.
+  void add_mandatory_rules(const std::string &root) {
+    std::vector<std::string> names(std::begin(kDangerousFiles), std::end(kDangerousFiles));
+    names.insert(names.end(), std::begin(kDangerousDirs), std::end(kDangerousDirs));
+    names.push_back(".git/hooks");
+    if (!s_.filesystem.allowGitConfig) names.push_back(".git/config");
+    std::string base = escape_glob(root);
+    std::vector<std::string> except = {base + "/**/node_modules"};
+    for (const auto &name : names)
+      out_.filesystem.path_rules.push_back({ir::Op::write, ir::Effect::deny, base + "/**/" + name, true,
+                                            fmt::format("mandatory {} (in writable root {})", name, root), except});
   }
 
   // ---- mounts ---------------------------------------------------------------

@@ -185,6 +185,15 @@ class Expander {
 
 }  // namespace
 
+std::string escape_glob(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[') out += std::string("[") + c + "]";
+    else out += c;
+  }
+  return out;
+}
+
 bool has_glob(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '*' || s[i] == '?') return true;

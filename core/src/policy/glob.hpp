@@ -18,6 +18,10 @@ inline constexpr std::size_t kMaxGlobMatches = 20000;
 
 bool has_glob(std::string_view s);
 
+// `text` as a pattern that matches exactly `text`: `*`, `?` and `[` become
+// one-character sets ("/a[1]" -> "/a[[]1]").
+std::string escape_glob(std::string_view text);
+
 // Matches one path component against one pattern component (no '/').
 bool match_component(std::string_view pattern, std::string_view name);
 

@@ -21,8 +21,10 @@ Child::State::~State() {
     int st;
     while (::waitpid(launcher, &st, 0) < 0 && errno == EINTR) {
     }
+    if (monitor) monitor->stop();
     reap();
   }
+  if (monitor) monitor->stop();
   if (report_fd >= 0) ::close(report_fd);
   proxies.reset();
   forwarder.reset();
@@ -71,6 +73,7 @@ void Child::State::finish_unstarted(int code) {
 }
 
 void Child::State::clean_up() {
+  if (monitor) monitor->stop();  // reads what the log still delivers, then ends it
   forwarder.reset();  // srt's own child: ended before reap() takes whatever is left
   reap();
   if (proxies) {
@@ -119,6 +122,8 @@ void Child::kill() {
   // process of the sandbox, along.
   ::kill(s_->launcher, SIGKILL);
 }
+
+std::vector<Violation> Child::violations() const { return s_->monitor ? s_->monitor->violations() : std::vector<Violation>{}; }
 
 std::optional<ExitStatus> Child::try_wait() {
   if (s_->status) return s_->status;

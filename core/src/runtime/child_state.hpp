@@ -6,6 +6,7 @@
 #include "runtime/forwarder.hpp"
 #include "runtime/proxies.hpp"
 #include "runtime/session.hpp"
+#include "runtime/violation_monitor.hpp"
 
 #include <srt/srt.hpp>
 
@@ -27,6 +28,9 @@ struct Child::State {
   std::unique_ptr<runtime::Session> session;
   std::unique_ptr<runtime::Proxies> proxies;      // stopped before the session closes
   std::unique_ptr<runtime::Forwarder> forwarder;  // likewise (external proxies)
+  // Stopped when the launcher has exited, before reap() (which would take
+  // it), and kept for its record.
+  std::unique_ptr<runtime::ViolationMonitor> monitor;
   LogFn log;
 
   // Kills and reaps a launcher still running; closes the session.

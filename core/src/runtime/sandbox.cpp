@@ -18,10 +18,12 @@
 #include "runtime/runtime_dir.hpp"
 #include "runtime/session.hpp"
 #include "runtime/spawn.hpp"
+#include "runtime/violation_monitor.hpp"
 #include "seccomp/filter.hpp"
 #include "seccomp/program_cache.hpp"
 #include "srt_config.hpp"
 #include "util/strings.hpp"
+#include "violations/ignore_filter.hpp"
 
 #include <srt/policy_json.hpp>
 
@@ -589,6 +591,16 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   if (options.stdout_fd >= 0) spec.fds.emplace_back(options.stdout_fd, 1);
   if (options.stderr_fd >= 0) spec.fds.emplace_back(options.stderr_fd, 2);
 
+  // Before the command, so that its first denials are seen.
+  if (plan.violation_log) {
+    try {
+      state->monitor = std::make_unique<runtime::ViolationMonitor>(*plan.violation_log, impl.options.debug, state->log);
+    } catch (const SandboxError &e) {
+      impl.log(LogLevel::warn, fmt::format("cannot watch the sandbox's log of denials ({}); the command runs as confined as ever, "
+                                           "but what the sandbox denies it will not be reported",
+                                           e.what()));
+    }
+  }
   if (options.reap_orphans && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
     throw SandboxError(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
   if (!direct) {
@@ -631,6 +643,11 @@ std::vector<std::string> Sandbox::update(Settings settings) {
 
 std::vector<NetworkRefusal> Sandbox::network_refusals() const {
   return impl_->decider ? impl_->decider->refusals() : std::vector<NetworkRefusal>{};
+}
+
+bool Sandbox::ignores_violation(const Command &command, std::string_view line) const {
+  violations::IgnoreFilter filter(impl_->settings.ignoreViolations, violations::command_line(command.argv, command.shell), home_dir());
+  return filter.ignores(line);
 }
 
 }  // namespace srt

@@ -1,0 +1,59 @@
+#include "render.hpp"
+
+#include "profile.hpp"
+#include "violation_log.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace srt::seatbelt {
+
+sdk::ProbeResult probe(const ir::Policy &) {
+  sdk::ProbeResult r;
+  r.host_namespaces = true;
+  r.features["filesystem"] = sdk::kEnforced;
+  r.features["network"] = sdk::kEnforced;
+  r.features["ipc_isolation"] = sdk::kEnforced;
+  r.feature_notes["ipc_isolation"] =
+      "signals, process inspection and System V IPC reach only processes of the sandbox; POSIX shared memory and semaphores "
+      "are reachable by name, as for any of your processes";
+  r.features["pid_isolation"] = sdk::kDegraded;
+  r.feature_notes["pid_isolation"] =
+      "no PID namespace: the command sees this machine's processes in ps, but cannot signal or inspect those outside the sandbox";
+  r.features["pty"] = sdk::kEnforced;
+#ifdef __APPLE__
+  if (::access(kSandboxExec, X_OK) != 0) {
+    r.reason = std::string(kSandboxExec) + " cannot be run (" + std::strerror(errno) + "); it is part of macOS";
+    return r;
+  }
+  r.usable = true;
+#else
+  r.reason =
+      "Seatbelt is macOS's sandbox; here this backend only renders its profile (srt policy explain --backend seatbelt)";
+#endif
+  return r;
+}
+
+LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, std::uint64_t marker_random) {
+  ProfileOptions options;
+  options.marker = session_marker(marker_random);
+  options.proxy_ports = request.proxy_ports;
+  LaunchPlan plan;
+  plan.argv = {kSandboxExec, "-p", render_profile(policy, options), "--"};
+  // The program as srt resolved it on the command's PATH; a command not
+  // found is left for sandbox-exec to report.
+  if (request.command.empty()) throw sdk::Unsupported("the seatbelt backend runs a command directly; the request has none");
+  plan.argv.push_back(request.command_path.empty() ? request.command[0] : request.command_path);
+  plan.argv.insert(plan.argv.end(), request.command.begin() + 1, request.command.end());
+  plan.env = sdk::command_environment(policy, request);
+  plan.cwd = policy.process.cwd;
+  plan.confine.new_session = !policy.process.allow_pty;  // no controlling terminal: no TIOCSTI injection
+  // The kernel logs each denial with the marker; srt reads them for its exit
+  // summary (reporting only: the profile enforces).
+  plan.violation_log = LaunchPlan::ViolationLog{log_stream_argv(options.marker), options.marker, "seatbelt"};
+  return plan;
+}
+
+}  // namespace srt::seatbelt

@@ -446,6 +446,25 @@ JSON
   expect_in "$ERR" "network: refused localhost:$PORT (no local servers here), 2 times"
 }
 
+scenario_net_refusals_ignored() {
+  start_server http 0 "$SCRATCH/http.log"
+  # ignoreViolations keeps a refusal out of the exit summary (never lets it through).
+  settings <<JSON
+{"network": {"allowedDomains": [], "deniedDomains": []},
+ "ignoreViolations": {"sh -c": ["127.0.0.1:$PORT"], "npm install": ["evil.example"]}}
+JSON
+  with_settings -- sh -c "$PROXIED_CURL http://127.0.0.1:$PORT/; $PROXIED_CURL http://evil.example/; exit 3"
+  expect_status 3
+  expect_in "$OUT" "HTTP/1.1 403"
+  expect_absent "$SCRATCH/http.log"
+  expect_not_in "$ERR" "refused 127.0.0.1:$PORT"
+  # The other key does not apply to this command line.
+  expect_in "$ERR" "network: refused evil.example:80"
+  # With --debug the suppressed line is shown, marked.
+  with_settings --debug -- sh -c "$PROXIED_CURL http://127.0.0.1:$PORT/; exit 3"
+  expect_in "$ERR" "refused 127.0.0.1:$PORT (host is not on the allow list) (suppressed by ignoreViolations)"
+}
+
 scenario_net_connect() {
   start_server http 0 "$SCRATCH/http.log"
   settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
@@ -754,6 +773,29 @@ scenario_explain() {
   run_srt policy explain -s "$SCRATCH/settings.json" --json
   expect_status 0
   expect_in "$OUT" '"version":1'
+}
+
+scenario_seatbelt_on_linux() {
+  settings <<<'{"filesystem": {"allowWrite": ["."], "denyRead": ["~/.ssh", "**/.env"]}, "network": {"allowedDomains": ["example.com"]}}'
+  mkdir -p "$HOME/.ssh"
+  # The profile is printed here, where it cannot run.
+  run_srt policy explain -s "$SCRATCH/settings.json" --backend seatbelt
+  expect_status 0
+  expect_in "$OUT" "NOT usable here: Seatbelt is macOS's sandbox"
+  expect_in "$OUT" "/usr/bin/sandbox-exec -p <argument 2, below> --"
+  expect_in "$OUT" "(version 1)"
+  expect_in "$OUT" "(deny file-read* file-write* (subpath \"$HOME/.ssh\")"
+  expect_in "$OUT" '(regex "^(/[^/]+)*/\\.env(/.*)?$")'
+  expect_in "$OUT" "(allow network-outbound (remote ip \"localhost:40001\"))"
+  expect_in "$OUT" "denials read from (seatbelt format, marker SRT_"
+  expect_not_in "$OUT" "system-call filter (applied"
+  # Running with it is refused, saying why; nothing runs.
+  run_srt -s "$SCRATCH/settings.json" --backend seatbelt -- touch ran
+  expect_status 125
+  expect_in "$ERR" "Seatbelt is macOS's sandbox"
+  [[ ! -e ran ]] || fail "the command ran"
+  run_srt backends
+  expect_in "$OUT" "seatbelt"
 }
 
 scenario_version_help() {

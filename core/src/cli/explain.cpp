@@ -125,8 +125,11 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     add("  allowed host names must not resolve to loopback, link-local, metadata or this host's addresses");
     for (const auto &a : p.network.denied_resolved_addresses) add(fmt::format("  nor to {}  <- network.deniedResolvedAddresses", a));
   }
+  std::string unix_paths;
+  for (const auto &path : p.sockets.allow_unix_paths) unix_paths += (unix_paths.empty() ? "" : ", ") + path;
   add(fmt::format("  unix sockets: {}", p.sockets.allow_all_unix ? "all allowed (allowAllUnixSockets)"
-                                                                 : "socket(AF_UNIX) refused by the system-call filter (below)"));
+                                        : unix_paths.empty()      ? "refused"
+                                                                  : "refused, except beneath " + unix_paths + " with the seatbelt backend"));
   add("");
   add("process:");
   add(p.process.allow_pty ? "  shares srt's terminal (allowPty)" : "  new session without a controlling terminal");

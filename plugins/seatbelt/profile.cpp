@@ -140,7 +140,13 @@ class Writer {
 
  private:
   void line(const std::string &s) { out_ += s + "\n"; }
-  void comment(const std::string &s) { out_ += "; " + s + "\n"; }
+  // Comments carry settings text (origins, paths): kept to printable ASCII,
+  // so that nothing in them can end the comment or trip the profile parser.
+  void comment(const std::string &s) {
+    std::string text;
+    for (unsigned char c : s) text += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
+    out_ += "; " + text + "\n";
+  }
   void section(const std::string &s) {
     out_ += "\n";
     comment(s);

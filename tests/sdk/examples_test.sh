@@ -46,4 +46,29 @@ status=0
 status=0
 err=$("$srt" -s "$scratch/settings.json" --backend example -- python3 -c 'import socket; socket.socket(socket.AF_UNIX)' 2>&1) || status=$?
 [[ $status -ne 0 && "$err" == *"Operation not permitted"* ]] || fail "a Unix socket could be created ($status): $err"
+# The network example, named "http": first in the search path, it replaces
+# srt's own HTTP proxy.
+meson setup "$scratch/network" "$src/examples/network" >"$scratch/setup.log" 2>&1 || { cat "$scratch/setup.log"; fail "meson setup of examples/network"; }
+ninja -C "$scratch/network" >"$scratch/build.log" 2>&1 || { cat "$scratch/build.log"; fail "building examples/network"; }
+export SRT_PLUGIN_PATH=$scratch/network
+out=$("$srt" backends 2>&1) || true
+[[ "$out" == *"$scratch/network/srt-network-http.so"* ]] || fail "srt backends does not list the example network plugin: $out"
+[[ "$out" == *'network plugin "http" is already provided by'* ]] || fail "srt's own http plugin is not shown as replaced: $out"
+
+"$build/tests/tools/test-server" http 0 "$scratch/http.log" >"$scratch/server.out" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$scratch"' EXIT
+for _ in $(seq 100); do [[ -s "$scratch/server.out" ]] && break; sleep 0.05; done
+port=$(head -1 "$scratch/server.out")
+[[ -n "$port" ]] || fail "the test server did not start"
+echo '{"network": {"allowedDomains": ["localhost"]}}' >"$scratch/net.json"
+curl_p="curl -sS -i --max-time 20 --noproxy '' -p -x \"\$HTTP_PROXY\""
+out=$("$srt" -s "$scratch/net.json" -d -- sh -c "$curl_p http://localhost:$port/through-example" 2>"$scratch/net.err") ||
+  fail "the allowed request failed: $out $(cat "$scratch/net.err")"
+[[ "$out" == *"200 Connection Established"* && "$out" == *"hello from host server"* ]] || fail "the allowed request was not carried: $out"
+grep -q "example proxy: CONNECT localhost:$port allowed" "$scratch/net.err" || fail "the example proxy did not log its decision: $(cat "$scratch/net.err")"
+out=$("$srt" -s "$scratch/net.json" -- sh -c "$curl_p http://127.0.0.1:$port/refused; true" 2>&1)
+[[ "$out" == *"403 Forbidden"* && "$out" == *"X-Proxy-Error: blocked-by-allowlist"* ]] || fail "the denied request was not refused: $out"
+grep -q "refused" "$scratch/http.log" 2>/dev/null && fail "the refused request reached the server"
+[[ "$(grep -c "REQUEST" "$scratch/http.log")" == 1 ]] || fail "the server saw $(grep -c REQUEST "$scratch/http.log") requests, expected 1"
 echo "PASS: examples built against the installed SDK"

@@ -54,6 +54,26 @@ TEST_CASE("plugins: a good plugin loads through the SDK") {
   CHECK_THROWS_WITH_AS(Backend(p).probe("{not json", false), doctest::Contains("status 1"), srt::SandboxError);
 }
 
+TEST_CASE("plugins: a plugin built against the frozen ABI 1.0 header still loads and its table is called") {
+  Loaded l;
+  l.registry.load_file(kDir + "/test-abi10.so");
+  const auto &p = only(l.registry);
+  REQUIRE_MESSAGE(p.state == State::loaded, p.error);
+  CHECK(p.abi_major == 1);
+  CHECK(p.abi_minor == 0);
+  srt::ir::Policy policy;
+  policy.process.cwd = "/";
+  policy.filesystem.mounts.push_back({"/", srt::ir::Access::read_only, srt::ir::Kind::dir, srt::ir::Placeholder::none, false, "d"});
+  auto json = boost::json::serialize(srt::ir::to_json(policy));
+  auto probe = Backend(p).probe(json, false);
+  CHECK(probe.usable);
+  CHECK(probe.features.at("filesystem") == "unsupported");
+  CHECK(probe.feature_notes.empty());  // a 1.0 report has none: read as absent
+  srt::LaunchRequest req;
+  req.enter_argv = {"/x"};
+  CHECK_THROWS_WITH_AS(Backend(p).render(json, req), doctest::Contains("the ABI 1.0 test backend renders nothing"), srt::SandboxError);
+}
+
 TEST_CASE("plugins: every kind of broken file gives one line naming it, and the others still load") {
   Loaded l;
   l.registry.load_directories({kDir, "/nonexistent/plugin/dir"});

@@ -798,6 +798,21 @@ scenario_seatbelt_on_linux() {
   expect_in "$OUT" "seatbelt"
 }
 
+scenario_selftest() {
+  # Every escape the backend claims to block is blocked, judged from outside.
+  run_srt selftest --backend "$BACKEND"
+  expect_status 0
+  expect_in "$OUT" "passed: every escape of what backend $BACKEND claims to enforce was blocked"
+  expect_not_in "$OUT" "NOT BLOCKED"
+  # The probes do catch a backend that lies.
+  run_srt selftest --plugin-dir "$TEST_PLUGINS" --backend test-leaky
+  expect_status 1
+  expect_in "$OUT" "write outside allowWrite                   filesystem     enforced     NOT BLOCKED"
+  expect_in "$OUT" "read a denyRead file                       filesystem     enforced     NOT BLOCKED"
+  expect_in "$OUT" "direct TCP connection to 127.0.0.1         network        enforced     NOT BLOCKED"
+  expect_in "$OUT" "FAILED:"
+}
+
 scenario_version_help() {
   run_srt --version
   expect_status 0

@@ -46,6 +46,10 @@ status=0
 status=0
 err=$("$srt" -s "$scratch/settings.json" --backend example -- python3 -c 'import socket; socket.socket(socket.AF_UNIX)' 2>&1) || status=$?
 [[ $status -ne 0 && "$err" == *"Operation not permitted"* ]] || fail "a Unix socket could be created ($status): $err"
+# The acceptance test for a third-party backend.
+out=$("$srt" selftest --backend example 2>&1) || fail "srt selftest --backend example: $out"
+[[ "$out" == *"passed: every escape of what backend example claims to enforce was blocked"* ]] || fail "selftest: $out"
+
 # The network example, named "http": first in the search path, it replaces
 # srt's own HTTP proxy.
 meson setup "$scratch/network" "$src/examples/network" >"$scratch/setup.log" 2>&1 || { cat "$scratch/setup.log"; fail "meson setup of examples/network"; }

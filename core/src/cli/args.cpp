@@ -94,9 +94,9 @@ Invocation parse_args(const std::vector<std::string> &args) {
   std::vector<std::string> opts;
   std::size_t i = take_options(args, 0, opts);
   auto desc = global_options();
-  if (i < args.size() && args[i] != "--" && (args[i] == "backends" || args[i] == "policy")) {
-    if (args[i] == "backends") {
-      inv.mode = Mode::backends;
+  if (i < args.size() && args[i] != "--" && (args[i] == "backends" || args[i] == "policy" || args[i] == "selftest")) {
+    if (args[i] == "backends" || args[i] == "selftest") {
+      inv.mode = args[i] == "backends" ? Mode::backends : Mode::selftest;
       ++i;
     } else {
       if (i + 1 >= args.size() || args[i + 1] != "explain")
@@ -107,7 +107,8 @@ Invocation parse_args(const std::vector<std::string> &args) {
     }
     i = take_options(args, i, opts);
     if (i < args.size())
-      throw UsageError(fmt::format("unexpected argument \"{}\" after `srt {}`", args[i], inv.mode == Mode::backends ? "backends" : "policy explain"));
+      throw UsageError(fmt::format("unexpected argument \"{}\" after `srt {}`", args[i],
+                                   inv.mode == Mode::backends ? "backends" : inv.mode == Mode::selftest ? "selftest" : "policy explain"));
   } else {
     if (i < args.size() && args[i] == "--") ++i;
     inv.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
@@ -134,6 +135,9 @@ std::string help_text() {
          "  srt policy explain [options] [--json] [--path P]...\n"
          "                                         print the compiled policy and what the backend runs; runs nothing\n"
          "  srt backends [options]                 list the plugins found and whether each backend is usable here\n"
+         "  srt selftest [--backend NAME]          try real escapes inside the backend's sandbox and show which\n"
+         "                                         were blocked; exit 0 only if all it claims to enforce were\n"
+         "  (a command named backends, policy or selftest: srt -- backends)\n"
          "\n"
       << global_options() << "\n"
       << explain_options()

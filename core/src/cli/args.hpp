@@ -15,7 +15,7 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Mode { run, explain, backends, help, version };
+enum class Mode { run, explain, backends, selftest, help, version };
 
 struct Invocation {
   Mode mode = Mode::run;

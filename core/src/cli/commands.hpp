@@ -14,5 +14,6 @@ Sandbox make_sandbox(const Invocation &inv);
 int run_command(const Invocation &inv);
 int explain(const Invocation &inv);
 int list_backends(const Invocation &inv);
+int selftest(const Invocation &inv);  // selftest.cpp: escape attempts in the chosen backend
 
 }  // namespace srt::cli

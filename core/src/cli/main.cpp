@@ -35,6 +35,7 @@ int main(int argc, char **argv) {
       case Mode::version: std::cout << srt::version() << "\n"; return 0;
       case Mode::explain: return explain(inv);
       case Mode::backends: return list_backends(inv);
+      case Mode::selftest: return selftest(inv);
       case Mode::run: return run_command(inv);
     }
   } catch (const UsageError &e) {

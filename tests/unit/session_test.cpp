@@ -108,3 +108,17 @@ TEST_CASE("session: placeholders of an srt that died are removed by the next one
   CHECK_FALSE(fs::exists(t / "w/.vscode"));
   CHECK(fs::is_empty(t / "run/sessions"));
 }
+
+TEST_CASE("session: a launch with nothing to record leaves nothing on disk; dir() makes the directory when asked") {
+  srt::test::TempDir t;
+  auto d = dirs_in(t);
+  {
+    srt::runtime::Session s(d, nullptr);
+    s.create_placeholders({});
+    CHECK(fs::is_empty(t / "run/sessions"));
+    const std::string &dir = s.dir();
+    CHECK(fs::is_directory(dir));
+    CHECK(s.dir() == dir);  // once
+  }
+  CHECK(fs::is_empty(t / "run/sessions"));
+}

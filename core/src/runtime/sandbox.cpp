@@ -511,25 +511,16 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
                                             network->host_loopback->socks_port));
     }
   }
-  // The filter srt-enter applies just before exec (built here: libseccomp
-  // allocates, srt-enter only loads the finished program).
+  // The filter srt-enter (or the core, for a plan that runs the command
+  // directly) applies just before exec: built here, where libseccomp may
+  // allocate.
   std::string filter_program = seccomp::cached_program(policy, seccomp_profile(probe.host_namespaces), dirs.base,
                                                       [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
-  int seccomp_memfd = runtime::make_memfd("srt-seccomp", filter_program);
-  struct SeccompCloser {
-    int fd;
-    ~SeccompCloser() { ::close(fd); }
-  } seccomp_closer{seccomp_memfd};
-
-  auto channel = runtime::make_report_channel();
-  state->report_fd = channel.parent_fd;
-  struct ChildEndCloser {
-    int fd;
-    ~ChildEndCloser() { ::close(fd); }
-  } child_end{channel.child_fd};
 
   // Our fds in the launcher go where the caller's inherited fds are not
   // (the command gets none of them: srt-enter or the core closes them).
+  // Spawning parks every source descriptor before placing it, so a
+  // descriptor opened later may hold one of these numbers.
   auto targets = runtime::free_fd_numbers(3, 2 + kPlanFds);
   int report_target = targets[0];
   int seccomp_target = targets[1];
@@ -544,6 +535,20 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // The plan runs the command itself: the core does what srt-enter would.
   const bool direct = plan.confine.syscall_filter;
   if (direct) runtime::prepare_direct_exec(filter_program, confinement);
+  // srt-enter's channels: the filter it loads, the report it sends. A plan
+  // that runs the command directly needs neither.
+  struct FdCloser {
+    int fd = -1;
+    ~FdCloser() {
+      if (fd >= 0) ::close(fd);
+    }
+  } seccomp_memfd, child_end;
+  if (!direct) {
+    seccomp_memfd.fd = runtime::make_memfd("srt-seccomp", filter_program);
+    auto channel = runtime::make_report_channel();
+    state->report_fd = channel.parent_fd;
+    child_end.fd = channel.child_fd;
+  }
   if (plan.confine.landlock)
     impl.log(LogLevel::debug, fmt::format("Landlock ruleset built: {} path rules, {} port rules", plan.confine.landlock->paths.size(),
                                           plan.confine.landlock->ports.size()));
@@ -571,8 +576,8 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   spec.cwd = plan.cwd;
   if (!plan.confine.empty()) spec.confine = &confinement;
   if (!direct) {
-    spec.fds.emplace_back(channel.child_fd, report_target);
-    spec.fds.emplace_back(seccomp_memfd, seccomp_target);
+    spec.fds.emplace_back(child_end.fd, report_target);
+    spec.fds.emplace_back(seccomp_memfd.fd, seccomp_target);
   }
   std::vector<int> memfds;
   struct MemfdCloser {
@@ -608,8 +613,6 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     return Child(std::move(state));
   }
   // Started directly, the launcher is the command, running once spawn returns.
-  ::close(state->report_fd);
-  state->report_fd = -1;
   state->report_eof = true;
   try {
     state->launcher = runtime::spawn(spec);

@@ -202,8 +202,10 @@ void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) {
   }
 }
 
-Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)) {
-  clean_stale_sessions(dirs_, debug_);
+Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)) { clean_stale_sessions(dirs_, debug_); }
+
+const std::string &Session::dir() {
+  if (!dir_.empty()) return dir_;
   for (int attempt = 0; attempt < 16; ++attempt) {
     std::uint32_t r = 0;
     if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = static_cast<std::uint32_t>(::clock()) ^ static_cast<std::uint32_t>(attempt);
@@ -219,8 +221,11 @@ Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(de
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     ::rmdir(dir_.c_str());
-    throw SandboxError(fmt::format("cannot lock {}: {}", util::quoted(dir_), std::strerror(err)));
+    std::string failed = std::move(dir_);
+    dir_.clear();
+    throw SandboxError(fmt::format("cannot lock {}: {}", util::quoted(failed), std::strerror(err)));
   }
+  return dir_;
 }
 
 Session::~Session() { close(); }
@@ -241,6 +246,7 @@ void Session::create_placeholders(const std::vector<ir::Mount> &mounts) {
   bool any = false;
   for (const auto &m : mounts) any = any || m.kind == ir::Kind::missing;
   if (!any) return;
+  dir();  // the manifest lives there
   GlobalLock lock(dirs_.base);
   auto scan = scan_sessions(dirs_.base + "/sessions", dir_);
   for (const auto &m : mounts) {

@@ -31,14 +31,18 @@ class Session {
  public:
   using Log = std::function<void(const std::string &)>;
 
-  // Creates the session directory (after removing stale sessions). Throws
+  // Removes stale sessions. The session directory itself is made when first
+  // needed (dir(), create_placeholders with something to create): a launch
+  // without network and without placeholders leaves nothing on disk. Throws
   // SandboxError.
   Session(const Dirs &dirs, Log debug);
   ~Session();
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
 
-  const std::string &dir() const { return dir_; }
+  // The session directory, created (and locked) on first use. Throws
+  // SandboxError.
+  const std::string &dir();
 
   // Creates a placeholder for every Kind::missing mount. Throws SandboxError
   // when one cannot be made or the path appeared since the policy was

@@ -216,6 +216,11 @@ std::string build_program(const ir::Policy &policy, const Profile &profile) {
     if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_THREAD); rc < 0)
       fail("setting the action for foreign architectures", -rc);
   }
+  // A binary tree over the system-call numbers instead of a linear list: the
+  // kernel walks the filter for every system call, and once per number when
+  // it installs the filter (its action cache), so a short path is cheaper
+  // for the whole life of the command and at every launch.
+  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0) fail("choosing the binary-tree layout", -rc);
   for (const auto &e : entries(policy, profile))
     for (const char *name : e.syscalls) add_rule(ctx.get(), e, name);
   return export_program(ctx.get());

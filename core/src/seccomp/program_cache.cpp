@@ -27,7 +27,7 @@ std::string cache_key(const ir::Policy &policy, const Profile &profile) {
   // The kernel decides which actions libseccomp may use (KILL_PROCESS).
   struct utsname u{};
   if (::uname(&u) != 0) std::strcpy(u.release, "?");
-  std::string key = fmt::format("srt seccomp cache 1; libseccomp {}.{}.{}; arch {:#x}; kernel {}\n", v ? v->major : 0,
+  std::string key = fmt::format("srt seccomp cache 2 (binary tree); libseccomp {}.{}.{}; arch {:#x}; kernel {}\n", v ? v->major : 0,
                                 v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native(), u.release);
   return key + fingerprint(policy, profile);
 }

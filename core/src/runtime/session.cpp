@@ -186,9 +186,28 @@ SessionScan scan_sessions(const std::string &sessions_dir, const std::string &ex
   return scan;
 }
 
+// Whether `dir` has an entry besides "." and "..". Read without the global
+// lock: a session that appears meanwhile belongs to a live srt, and a stale
+// one cannot appear (its srt is gone).
+bool has_entries(const std::string &dir) {
+  DIR *d = ::opendir(dir.c_str());
+  if (!d) return true;  // let the locked scan report it
+  bool any = false;
+  while (auto *e = ::readdir(d)) {
+    std::string_view n = e->d_name;
+    if (n != "." && n != "..") {
+      any = true;
+      break;
+    }
+  }
+  ::closedir(d);
+  return any;
+}
+
 }  // namespace
 
 void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) {
+  if (!has_entries(dirs.base + "/sessions")) return;
   GlobalLock lock(dirs.base);
   auto scan = scan_sessions(dirs.base + "/sessions", "");
   for (auto &[dir, records] : scan.stale) {

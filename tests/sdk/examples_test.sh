@@ -19,6 +19,16 @@ pkg-config --cflags srt-plugin | grep -q "$scratch/inst" || fail "srt-plugin.pc 
 meson setup "$scratch/backend" "$src/examples/backend" >"$scratch/setup.log" 2>&1 || { cat "$scratch/setup.log"; fail "meson setup of examples/backend"; }
 ninja -C "$scratch/backend" >"$scratch/build.log" 2>&1 || { cat "$scratch/build.log"; fail "building examples/backend"; }
 
+# The same plugin in a parent Meson project that has srt as a subproject:
+# dependency('srt-plugin') is then srt's own override (no pkg-config).
+mkdir -p "$scratch/parent/subprojects"
+ln -s "$src" "$scratch/parent/subprojects/srt"
+cp "$src/examples/backend/example_backend.cpp" "$src/examples/backend/json_impl.cpp" "$scratch/parent/"
+sed "s/dependency('srt-plugin')/dependency('srt-plugin', fallback: 'srt')/" "$src/examples/backend/meson.build" >"$scratch/parent/meson.build"
+(unset PKG_CONFIG_PATH; meson setup "$scratch/parent-build" "$scratch/parent" -Dwrap_mode=forcefallback -Dsrt:tests=false \
+  >"$scratch/sub.log" 2>&1) || { cat "$scratch/sub.log"; fail "meson setup with srt as a subproject"; }
+ninja -C "$scratch/parent-build" srt-backend-example.so >>"$scratch/sub.log" 2>&1 || { cat "$scratch/sub.log"; fail "building the plugin against the subproject"; }
+
 srt=$build/core/srt
 export SRT_PLUGIN_PATH=$scratch/backend
 out=$("$srt" backends 2>&1) || fail "srt backends: $out"

@@ -222,6 +222,22 @@ pid_t spawn(const SpawnSpec &spec) {
 
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
+  // What the child still uses after placing the targets must not sit on a
+  // target (a dup2 would replace it): moved above them all.
+  auto raise = [park_from](int &fd) {
+    if (fd < 0 || fd >= park_from) return true;
+    int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, park_from);
+    if (moved < 0) return false;
+    ::close(fd);
+    fd = moved;
+    return true;
+  };
+  if (!raise(err_pipe[1]) || (spec.confine && !raise(spec.confine->landlock_fd))) {
+    int err = errno;
+    ::close(err_pipe[0]);
+    ::close(err_pipe[1]);
+    throw SandboxError(fmt::format("fcntl(F_DUPFD_CLOEXEC): {}", std::strerror(err)));
+  }
   ChildPlan plan{&spec, spec.program.empty() ? argv[0] : spec.program.c_str(), argv.data(), envp.data(), parked.data(), park_from,
                  err_pipe[1]};
 

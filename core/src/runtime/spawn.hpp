@@ -32,7 +32,9 @@ struct SpawnSpec {
   std::optional<rlimit> fd_limit;   // RLIMIT_NOFILE in the child
   std::string cwd;                  // chdir in the child (empty: stay)
   // Applied last before exec (its new session replaces new_process_group).
-  const PreparedConfinement *confine = nullptr;
+  // spawn may move its Landlock descriptor to a higher number, so that no
+  // descriptor placed in the child lands on it.
+  PreparedConfinement *confine = nullptr;
 };
 
 // execve itself failed (the steps before it succeeded); `err` is its errno.

@@ -444,6 +444,8 @@ JSON
   expect_absent "$SCRATCH/http.log"
   # The command failed: srt says which destinations it refused.
   expect_in "$ERR" "network: refused localhost:$PORT (no local servers here), 2 times"
+  # The hint names the deniedDomains entry to change, not allowedDomains.
+  expect_in "$ERR" "network: localhost:$PORT is refused by network.deniedDomains[0] \"localhost:$PORT\", which wins over allowedDomains"
 }
 
 scenario_net_refusals_ignored() {

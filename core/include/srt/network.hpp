@@ -28,6 +28,9 @@ struct NetworkRefusal {
   std::uint16_t port = 0;
   std::string reason;
   std::uint64_t count = 0;
+  // The settings entry that refused it (e.g. `network.deniedDomains[0]
+  // "evil.example"`); empty when no list named it.
+  std::string rule;
 };
 
 }  // namespace srt

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <optional>
@@ -81,14 +82,25 @@ bool report(const Sandbox &sandbox, const Command &cmd, const std::string &line,
 // One line per refused destination, so that a user sees why a download
 // failed without reading debug output.
 void print_refusals(const Sandbox &sandbox, const Command &cmd, bool debug_on) {
-  bool any = false;
+  bool unlisted = false;
+  std::vector<std::pair<std::string, std::string>> deny_rules;  // deniedDomains entry, first destination it refused
   for (const auto &r : sandbox.network_refusals()) {
     std::string where = r.port ? fmt::format("{}:{}", r.host, r.port) : r.host;
-    any |= report(sandbox, cmd,
-                  fmt::format("network: refused {} ({}){}", where, r.reason, r.count > 1 ? fmt::format(", {} times", r.count) : ""),
-                  debug_on);
+    if (!report(sandbox, cmd,
+                fmt::format("network: refused {} ({}){}", where, r.reason, r.count > 1 ? fmt::format(", {} times", r.count) : ""),
+                debug_on))
+      continue;
+    bool by_deny_list = r.rule.starts_with("network.deniedDomains");
+    if (!by_deny_list) unlisted = true;
+    else if (std::none_of(deny_rules.begin(), deny_rules.end(), [&](const auto &d) { return d.first == r.rule; }))
+      deny_rules.emplace_back(r.rule, where);
   }
-  if (any)
+  // Adding a host to allowedDomains does not help when deniedDomains names
+  // it: say which entry to change.
+  for (const auto &[rule, where] : deny_rules)
+    error(fmt::format("network: {} is refused by {}, which wins over allowedDomains; to allow it, change that entry in {}", where,
+                      rule, sandbox.settings_source()));
+  if (unlisted)
     error(fmt::format("network: to allow a destination, add it to network.allowedDomains in {} (deniedDomains wins over it)",
                       sandbox.settings_source()));
 }

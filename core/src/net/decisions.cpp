@@ -203,7 +203,7 @@ void Decider::record(const Decision &d, std::string_view asked, std::uint16_t po
     ++unrecorded_;
   } else if (it == refusal_index_.end()) {
     refusal_index_.emplace(key, refusals_.size());
-    refusals_.push_back({host, port, d.reason, 1});
+    refusals_.push_back({host, port, d.reason, 1, d.rule});
   } else {
     ++refusals_[it->second].count;
   }
@@ -212,7 +212,7 @@ void Decider::record(const Decision &d, std::string_view asked, std::uint16_t po
 std::vector<NetworkRefusal> Decider::refusals() const {
   std::lock_guard lock(mu_);
   auto out = refusals_;
-  if (unrecorded_) out.push_back({"(other destinations)", 0, "refused, not recorded one by one", unrecorded_});
+  if (unrecorded_) out.push_back({"(other destinations)", 0, "refused, not recorded one by one", unrecorded_, ""});
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <stdexcept>
 
 namespace srt::seatbelt {
 
@@ -409,6 +410,12 @@ class Writer {
 
 }  // namespace
 
-std::string render_profile(const ir::Policy &policy, const ProfileOptions &options) { return Writer(policy, options).run(); }
+std::string render_profile(const ir::Policy &policy, const ProfileOptions &options) {
+  // The marker goes into the profile and into the log predicate: only the
+  // form session_marker makes.
+  if (!is_session_marker(options.marker))
+    throw std::invalid_argument("seatbelt profile: \"" + options.marker + "\" is not a session marker (SRT_<12 hex>_SBX)");
+  return Writer(policy, options).run();
+}
 
 }  // namespace srt::seatbelt

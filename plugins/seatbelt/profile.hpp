@@ -30,7 +30,8 @@ struct ProfileOptions {
 };
 
 // Throws Unrepresentable (sbpl_text.hpp) when a path or pattern cannot be
-// written exactly (a control character): no approximate profile is made.
+// written exactly (a control character): no approximate profile is made;
+// std::invalid_argument when the marker is not a session marker.
 std::string render_profile(const ir::Policy &policy, const ProfileOptions &options);
 
 }  // namespace srt::seatbelt

@@ -2,6 +2,7 @@
 // what the backend would run, and per-path verdicts. Runs nothing.
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "runtime/locations.hpp"
 
 #include <srt/landlock.hpp>
 #include <srt/policy_json.hpp>
@@ -37,11 +38,12 @@ std::string mount_label(const ir::Mount &m) {
   return ir::to_string(m.access);
 }
 
-// srt's filter is installed by srt-enter, or by the core itself for plans
-// that run the command directly; a plan that does neither (Seatbelt's) has
-// none.
-bool applies_syscall_filter(const LaunchPlan &plan) {
-  auto mentions_enter = [](const std::string &s) { return s.find("srt-enter") != std::string::npos; };
+// srt's filter is installed by srt-enter, which a plan names by its host
+// path (to run it or to bind it into the sandbox), or by the core itself for
+// plans that run the command directly; a plan that does neither (Seatbelt's)
+// has none.
+bool applies_syscall_filter(const LaunchPlan &plan, const std::string &enter) {
+  auto mentions_enter = [&](const std::string &s) { return s.find(enter) != std::string::npos; };
   if (plan.confine.syscall_filter) return true;
   for (const auto &a : plan.argv)
     if (mentions_enter(a)) return true;
@@ -54,6 +56,7 @@ struct BackendView {
   std::string name;
   std::optional<BackendStatus> status;
   std::optional<LaunchPlan> plan;
+  bool syscall_filter = false;  // the plan applies srt's system-call filter
   std::string error;
 };
 
@@ -77,6 +80,7 @@ BackendView backend_view(const Sandbox &sandbox, const ir::Policy &policy, const
     Command cmd;
     cmd.argv = {"<command>"};
     v.plan = sandbox.render(policy, v.name, cmd);
+    v.syscall_filter = applies_syscall_filter(*v.plan, runtime::locate(inv.plugin_dirs).enter);
   } catch (const Error &e) {
     v.error = e.what();
   }
@@ -151,7 +155,7 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
     add("  enforces: " + feats);
     for (const auto &[k, v] : b.status->feature_notes) add(fmt::format("    {}: {}", k, v));
-    if (applies_syscall_filter(*b.plan)) {
+    if (b.syscall_filter) {
       add("  system-call filter (applied just before the command's exec; other architectures' calls are refused):");
       for (const auto &r : syscall_filter(p, b.status->host_namespaces))
         add(r.when == "always" ? fmt::format("    {}: {}", r.syscalls, r.action) : fmt::format("    {}: {} when {}", r.syscalls, r.action, r.when));
@@ -234,7 +238,7 @@ void print_json(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
   }
   if (b.plan) bo["plan"] = to_json(*b.plan);
   boost::json::array filter;
-  if (b.plan && applies_syscall_filter(*b.plan))
+  if (b.syscall_filter)
     for (const auto &r : syscall_filter(p, b.status && b.status->host_namespaces)) filter.push_back(boost::json::object{{"syscalls", r.syscalls}, {"when", r.when}, {"action", r.action}});
   bo["syscall_filter"] = std::move(filter);
   ex["backend"] = std::move(bo);

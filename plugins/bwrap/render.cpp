@@ -18,6 +18,24 @@ bool under(std::string_view path, std::string_view dir) {
 // apply to what the command sees there.
 bool provided_fresh(std::string_view path) { return under(path, "/dev") || under(path, "/proc"); }
 
+// Whether the host file `path` is visible in the sandbox: the deepest mount
+// that holds it is not a hidden one.
+bool visible_inside(const std::vector<ir::Mount> &mounts, std::string_view path) {
+  const ir::Mount *deepest = nullptr;
+  for (const auto &m : mounts)
+    if (under(path, m.path) || m.path == "/") deepest = &m;
+  return deepest && deepest->access != ir::Access::hidden;
+}
+
+// Whether this launch can do without srt-enter: the core offers it (no
+// bridge to the proxies, the command in its own session) and the command is
+// a file bwrap will find, so that a failed exec is not the usual way to
+// learn it is missing (srt-enter words that one; bwrap would only exit 1).
+bool runs_directly(const ir::Policy &policy, const LaunchRequest &request) {
+  return request.direct && request.binds.empty() && !policy.process.allow_pty && !request.command.empty() &&
+         !request.command_path.empty() && visible_inside(policy.filesystem.mounts, request.command_path);
+}
+
 class ArgBuilder {
  public:
   void add(std::initializer_list<std::string_view> words) {
@@ -87,12 +105,18 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
         break;
     }
   }
-  a.add({"--ro-bind", request.enter_host_path, request.enter_sandbox_path});
+  const bool direct = runs_directly(policy, request);
+  if (!direct) a.add({"--ro-bind", request.enter_host_path, request.enter_sandbox_path});
   for (const auto &b : request.binds) a.add({"--ro-bind", b.host_path, b.sandbox_path});
   for (const auto &p : remount_ro) a.add({"--remount-ro", p});
   a.add({"--cap-drop", "ALL", "--chdir", proc.cwd});
+  // bwrap installs the filter last before exec, and writes {"exit-code"}
+  // only once the command was exec'd: what srt-enter would have done and told.
+  if (direct)
+    a.add({"--seccomp", std::to_string(request.direct->filter_fd), "--json-status-fd", std::to_string(request.direct->status_fd)});
+  const auto &inside = direct ? request.command : request.enter_argv;
 
-  std::size_t total = a.args().size() + request.enter_argv.size() + 2;
+  std::size_t total = a.args().size() + inside.size() + 2;
   if (total > kMaxBwrapArgs)
     throw sdk::Unsupported(fmt::format("this policy needs {} bubblewrap arguments ({} mounts), more than the {} bubblewrap accepts; "
                                        "narrow the glob patterns (srt policy explain shows the mounts)",
@@ -113,8 +137,9 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, const 
     plan.argv.insert(plan.argv.end(), a.args().begin(), a.args().end());
   }
   plan.argv.push_back("--");
-  plan.argv.insert(plan.argv.end(), request.enter_argv.begin(), request.enter_argv.end());
+  plan.argv.insert(plan.argv.end(), inside.begin(), inside.end());
   plan.env = sdk::command_environment(policy, request);
+  if (direct) plan.launcher_status = "bwrap-json-status";
   return plan;
 }
 

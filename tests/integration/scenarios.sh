@@ -313,6 +313,22 @@ scenario_signal_during_setup() {
   if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
 }
 
+# The command itself gets the signal (it may clean up), not just a kill.
+scenario_signal_forwarded() {
+  local out="$SCRATCH/forwarded"
+  env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -- sh -c 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.05; done' \
+    >"$out" 2>&1 </dev/null &
+  local pid=$!
+  wait_for grep -q ready "$out" || fail "the command never started: $(cat "$out")"
+  kill -TERM "$pid"
+  set +e
+  wait "$pid"
+  local status=$?
+  set -e
+  [[ $status == 143 ]] || fail "srt exited $status after SIGTERM, expected 143"
+  expect_in "$(cat "$out")" got-term
+}
+
 scenario_signal_int() { signal_scenario INT 130; }
 scenario_signal_term() { signal_scenario TERM 143; }
 scenario_signal_hup() { signal_scenario HUP 129; }

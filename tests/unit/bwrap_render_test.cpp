@@ -135,3 +135,41 @@ TEST_CASE("bwrap: more mounts than bubblewrap accepts is a clear error") {
     p.filesystem.mounts.push_back({"/w/f" + std::to_string(i), Access::hidden, Kind::file, Placeholder::none, false, "g"});
   CHECK_THROWS_WITH(srt::bwrap::render(p, request(), "/b"), doctest::Contains("more than the 9000 bubblewrap accepts"));
 }
+
+TEST_CASE("bwrap: offered the direct route, bwrap runs the command, installs the filter and reports") {
+  auto r = request();
+  r.command = {"true"};
+  r.command_path = "/usr/bin/true";
+  auto through_enter = srt::bwrap::render(base(), r, "/usr/bin/bwrap");
+  CHECK(through_enter.launcher_status.empty());  // not offered
+
+  r.direct = srt::LaunchRequest::Direct{4, 3};
+  auto plan = srt::bwrap::render(base(), r, "/usr/bin/bwrap");
+  const auto &a = plan.argv;
+  CHECK(plan.launcher_status == "bwrap-json-status");
+  CHECK(find(a, {"--seccomp", "4", "--json-status-fd", "3", "--", "true"}) == static_cast<long>(a.size()) - 6);
+  CHECK(find(a, {"--ro-bind", "/usr/libexec/srt/srt-enter", "/run/srt/s/enter"}) == -1);
+
+  SUBCASE("srt-enter still runs what only it can do, or report") {
+    auto no_path = r;
+    no_path.command_path.clear();  // not found on the host: srt-enter says "command not found"
+    CHECK(srt::bwrap::render(base(), no_path, "/b").launcher_status.empty());
+    auto bridged = r;
+    bridged.binds.push_back({"/run/srt/sessions/x", "/run/srt/net"});
+    CHECK(srt::bwrap::render(base(), bridged, "/b").launcher_status.empty());
+    auto pty = base();
+    pty.process.allow_pty = true;
+    CHECK(srt::bwrap::render(pty, r, "/b").launcher_status.empty());
+    // A command the policy hides would fail to exec: srt-enter words that.
+    auto hidden = base();
+    hidden.filesystem.mounts.push_back({"/usr/bin", Access::hidden, Kind::dir, Placeholder::none, false, "denyRead"});
+    auto hp = srt::bwrap::render(hidden, r, "/b");
+    CHECK(hp.launcher_status.empty());
+    CHECK(find(hp.argv, {"--", "/run/srt/s/enter", "--", "true"}) > 0);
+    hidden.filesystem.mounts.push_back({"/usr/bin/true", Access::read_only, Kind::file, Placeholder::none, false, "allowRead"});
+    CHECK(srt::bwrap::render(hidden, r, "/b").launcher_status == "bwrap-json-status");
+    auto hidden_root = base();
+    hidden_root.filesystem.mounts[0].access = Access::hidden;
+    CHECK(srt::bwrap::render(hidden_root, r, "/b").launcher_status.empty());
+  }
+}

@@ -259,3 +259,29 @@ TEST_CASE("launch plan JSON: a malformed violation log is refused, naming where"
     CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(o), doctest::Contains("plan.violation_log: expected an object"), JsonError);
   }
 }
+
+TEST_CASE("launch JSON: the offer to skip srt-enter and the launcher's status format survive a round trip") {
+  srt::LaunchRequest r;
+  r.enter_argv = {"/e", "--", "true"};
+  r.enter_host_path = "/usr/libexec/srt/srt-enter";
+  r.enter_sandbox_path = "/e";
+  CHECK(!srt::to_json(r).as_object().contains("direct"));
+  CHECK(!srt::launch_request_from_json(srt::to_json(r)).direct);
+  r.direct = srt::LaunchRequest::Direct{4, 3};
+  auto q = srt::launch_request_from_json(boost::json::parse(boost::json::serialize(srt::to_json(r))));
+  REQUIRE(q.direct.has_value());
+  CHECK(q.direct->filter_fd == 4);
+  CHECK(q.direct->status_fd == 3);
+  auto o = srt::to_json(r).as_object();
+  o["direct"].as_object().erase("status_fd");
+  CHECK_THROWS_WITH_AS(srt::launch_request_from_json(o), doctest::Contains("request.direct.status_fd"), JsonError);
+
+  srt::LaunchPlan p;
+  p.argv = {"/usr/bin/bwrap"};
+  CHECK(!srt::to_json(p).as_object().contains("launcher_status"));
+  p.launcher_status = "bwrap-json-status";
+  CHECK(srt::launch_plan_from_json(boost::json::parse(boost::json::serialize(srt::to_json(p)))).launcher_status == "bwrap-json-status");
+  auto po = srt::to_json(p).as_object();
+  po["launcher_status"] = "carrier-pigeon";
+  CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(po), doctest::Contains("plan.launcher_status: unknown format \"carrier-pigeon\""), JsonError);
+}

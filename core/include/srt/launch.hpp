@@ -56,6 +56,18 @@ struct LaunchRequest {
   // "host_network": they have no network namespace, so srt's proxies listen
   // on the host's loopback and the environment points there.
   std::vector<std::uint16_t> proxy_ports;
+  // The core's offer to skip srt-enter, made when the command needs none of
+  // its work beyond the filter (no bridge to proxies, its own session). A
+  // plan that takes it runs `command` itself and sets
+  // LaunchPlan::launcher_status: its launcher then installs the program on
+  // `filter_fd` (srt's system-call filter, a struct sock_filter array in a
+  // sealed memfd) last before exec, and reports on `status_fd` (the write end
+  // of a pipe) in that format. Both numbers are also in inherited_fds.
+  struct Direct {
+    int filter_fd = -1;
+    int status_fd = -1;
+  };
+  std::optional<Direct> direct;
 };
 
 struct LaunchPlan {
@@ -120,7 +132,18 @@ struct LaunchPlan {
     std::string format;  // one of kViolationLogFormats
   };
   std::optional<ViolationLog> violation_log;
+
+  // Empty: the plan runs request.enter_argv, and srt-enter reports. Else the
+  // plan took request.direct, and its launcher reports the command's start
+  // and exit on direct.status_fd in this format (kLauncherStatusFormats).
+  std::string launcher_status;
 };
+
+// How a launcher that runs the command itself reports (LaunchPlan::
+// launcher_status): "bwrap-json-status" is bubblewrap's --json-status-fd
+// stream, whose {"exit-code": N} record is written only when the command
+// was exec'd.
+inline constexpr const char *kLauncherStatusFormats[] = {"bwrap-json-status"};
 
 // The log formats the core can read (LaunchPlan::ViolationLog::format):
 // "seatbelt" is macOS `log stream --style compact` over Seatbelt's
@@ -188,6 +211,7 @@ inline boost::json::value to_json(const LaunchRequest &r) {
   boost::json::array ports;
   for (auto p : r.proxy_ports) ports.emplace_back(p);
   o["proxy_ports"] = std::move(ports);
+  if (r.direct) o["direct"] = boost::json::object{{"filter_fd", r.direct->filter_fd}, {"status_fd", r.direct->status_fd}};
   return o;
 }
 
@@ -219,6 +243,11 @@ inline LaunchRequest launch_request_from_json(const boost::json::value &v) {
   if (auto it = o.find("proxy_ports"); it != o.end()) {
     const auto &a = as_array(it->value(), "request.proxy_ports");
     for (std::size_t i = 0; i < a.size(); ++i) r.proxy_ports.push_back(as_port(a[i], "request.proxy_ports[" + std::to_string(i) + "]"));
+  }
+  if (auto it = o.find("direct"); it != o.end()) {
+    const auto &d = as_object(it->value(), "request.direct");
+    r.direct = LaunchRequest::Direct{static_cast<int>(as_int(field(d, "filter_fd", "request.direct"), "request.direct.filter_fd")),
+                                     static_cast<int>(as_int(field(d, "status_fd", "request.direct"), "request.direct.status_fd"))};
   }
   if (r.enter_argv.empty()) throw ir::JsonError("request.enter_argv: must not be empty");
   return r;
@@ -256,6 +285,7 @@ inline boost::json::value to_json(const LaunchPlan &p) {
     l["format"] = p.violation_log->format;
     o["violation_log"] = std::move(l);
   }
+  if (!p.launcher_status.empty()) o["launcher_status"] = p.launcher_status;
   return o;
 }
 
@@ -299,6 +329,15 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
     }
   }
   if (auto it = o.find("violation_log"); it != o.end()) p.violation_log = launch_detail::violation_log_from_json(it->value());
+  p.launcher_status = opt_string(o, "launcher_status", "plan");
+  if (!p.launcher_status.empty()) {
+    std::string known;
+    for (const char *f : kLauncherStatusFormats) {
+      if (p.launcher_status == f) return p;
+      known += (known.empty() ? "" : ", ") + std::string(f);
+    }
+    throw ir::JsonError("plan.launcher_status: unknown format \"" + p.launcher_status + "\" (known: " + known + ")");
+  }
   return p;
 }
 

@@ -39,12 +39,13 @@ std::string mount_label(const ir::Mount &m) {
 }
 
 // srt's filter is installed by srt-enter, which a plan names by its host
-// path (to run it or to bind it into the sandbox), or by the core itself for
-// plans that run the command directly; a plan that does neither (Seatbelt's)
-// has none.
+// path (to run it or to bind it into the sandbox), by the core itself for
+// plans that run the command directly, or by a launcher that reports itself
+// (it took the request's filter descriptor); a plan that does none of these
+// (Seatbelt's) has none.
 bool applies_syscall_filter(const LaunchPlan &plan, const std::string &enter) {
   auto mentions_enter = [&](const std::string &s) { return s.find(enter) != std::string::npos; };
-  if (plan.confine.syscall_filter) return true;
+  if (plan.confine.syscall_filter || !plan.launcher_status.empty()) return true;
   for (const auto &a : plan.argv)
     if (mentions_enter(a)) return true;
   for (const auto &f : plan.files)

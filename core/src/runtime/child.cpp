@@ -26,6 +26,7 @@ Child::State::~State() {
   }
   if (monitor) monitor->stop();
   if (report_fd >= 0) ::close(report_fd);
+  if (status_fd >= 0) ::close(status_fd);
   proxies.reset();
   forwarder.reset();
   if (session) session->close();
@@ -53,17 +54,34 @@ void Child::State::finish(int wait_status) {
   if (WIFEXITED(wait_status)) s.code = WEXITSTATUS(wait_status);
   else if (WIFSIGNALED(wait_status)) s.code = 128 + WTERMSIG(wait_status);
   else s.code = 255;
-  // Drain a report that arrived just before the launcher exited.
-  while (!command_pid && !report_eof && report_fd >= 0) {
-    bool eof = false;
-    auto r = runtime::read_report(report_fd, eof);
-    if (r) command_pid = r->pid;
-    if (eof || !r) break;
+  if (!launcher_status.empty()) {
+    s.setup_failed = !runtime::launcher_started_command(status_fd, launcher_status);
+  } else {
+    // Drain a report that arrived just before the launcher exited.
+    while (!command_pid && !report_eof && report_fd >= 0) {
+      bool eof = false;
+      auto r = runtime::read_report(report_fd, eof);
+      if (r) command_pid = r->pid;
+      if (eof || !r) break;
+    }
+    s.setup_failed = !command_pid;
   }
-  s.setup_failed = !command_pid;
   status = s;
   if (log) log(LogLevel::debug, fmt::format("the launcher exited with status {}", s.code));
   clean_up();
+}
+
+void Child::State::find_command() {
+  if (command_pid || launcher_status.empty() || launcher <= 0) return;
+  for (pid_t init : runtime::children_of(launcher)) {
+    auto children = runtime::children_of(init);
+    // The oldest: the command, before any orphan the init adopted.
+    if (!children.empty()) {
+      command_pid = children.front();
+      if (log) log(LogLevel::debug, fmt::format("the command is pid {}", *command_pid));
+      return;
+    }
+  }
 }
 
 void Child::State::finish_unstarted(int code) {
@@ -92,7 +110,10 @@ Child::~Child() = default;
 
 pid_t Child::pid() const { return s_->launcher; }
 int Child::report_fd() const { return s_->report_eof ? -1 : s_->report_fd; }
-bool Child::started() const { return s_->command_pid.has_value(); }
+bool Child::started() const {
+  s_->find_command();
+  return s_->command_pid.has_value();
+}
 
 void Child::handle_report() {
   if (s_->report_eof) return;
@@ -106,12 +127,14 @@ void Child::handle_report() {
 
 void Child::signal(int sig) {
   if (s_->status) return;
+  s_->find_command();
   if (!s_->command_pid) {
     kill();
     return;
   }
   pid_t target = s_->own_group ? -*s_->command_pid : *s_->command_pid;
-  if (::kill(target, sig) != 0 && s_->log)
+  // (A command found through /proc may not have made its group yet.)
+  if (::kill(target, sig) != 0 && !(errno == ESRCH && target < 0 && ::kill(-target, sig) == 0) && s_->log)
     s_->log(LogLevel::debug, fmt::format("forwarding signal {} to {}: {}", sig, target, std::strerror(errno)));
 }
 

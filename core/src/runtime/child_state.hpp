@@ -19,7 +19,11 @@ namespace srt {
 
 struct Child::State {
   pid_t launcher = -1;
-  int report_fd = -1;
+  int report_fd = -1;  // srt-enter's report
+  // Set when the launcher runs the command and reports itself
+  // (LaunchPlan::launcher_status), and the read end of its status pipe.
+  std::string launcher_status;
+  int status_fd = -1;
   std::optional<pid_t> command_pid;
   bool own_group = true;  // the command leads its own process group
   bool report_eof = false;
@@ -37,6 +41,9 @@ struct Child::State {
   ~State();
   // Waits until no process of the sandbox is left (reap_orphans only).
   void reap();
+  // For a launcher that reports itself, which names no pid: sets command_pid
+  // to the child of the sandbox's init (the launcher's child), if there is one.
+  void find_command();
   // Records the launcher's exit, reaps, removes the placeholders.
   void finish(int wait_status);
   // The command could not be exec'd (no process is left): records `code` as

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,6 +58,34 @@ std::optional<Ready> read_report(int fd, bool &eof) {
     }
   }
   return std::nullopt;
+}
+
+ReportChannel make_status_pipe() {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe2: {}", std::strerror(errno)));
+  // Read once the launcher has exited; should anything else still hold the
+  // write end, srt must not wait for it.
+  if (::fcntl(p[0], F_SETFL, O_NONBLOCK) != 0) {
+    int err = errno;
+    ::close(p[0]);
+    ::close(p[1]);
+    throw SandboxError(fmt::format("fcntl(O_NONBLOCK): {}", std::strerror(err)));
+  }
+  return {p[0], p[1]};
+}
+
+bool launcher_started_command(int fd, const std::string &format) {
+  std::string text;
+  char buf[4096];
+  while (text.size() < kMaxLauncherStatusBytes) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  // bwrap writes the record only when its child exec'd the command, and the
+  // command's output never reaches this pipe.
+  return format == "bwrap-json-status" && text.find("\"exit-code\"") != std::string::npos;
 }
 
 }  // namespace srt::runtime

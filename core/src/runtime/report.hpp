@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <optional>
+#include <string>
 
 namespace srt::runtime {
 
@@ -29,5 +31,15 @@ struct Ready {
 // report when it is srt-enter's ready message, nullopt on EOF or anything
 // else. Sets `eof` when the peer is gone.
 std::optional<Ready> read_report(int parent_fd, bool &eof);
+
+// For a launcher that reports itself (LaunchPlan::launcher_status): a pipe,
+// read end srt's, write end mapped into the launcher. Throws SandboxError.
+ReportChannel make_status_pipe();
+
+// Whether the launcher's status stream, read to its end once the launcher
+// has exited, says the command was exec'd ("bwrap-json-status": an
+// {"exit-code": N} record). Reads at most kMaxLauncherStatusBytes.
+inline constexpr std::size_t kMaxLauncherStatusBytes = 64 * 1024;
+bool launcher_started_command(int parent_fd, const std::string &format);
 
 }  // namespace srt::runtime

@@ -412,6 +412,9 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   for (const auto &[k, v] : policy.process.env_set) env.push_back(k + "=" + v);
   req.command_path = runtime::resolve_command(req.command[0], env, policy.process.cwd);
   req.inherited_fds = {report_fd, seccomp_fd};
+  // Without a bridge and a terminal, srt-enter would only install the filter
+  // and report: a launcher that can do both saves starting it.
+  if (!network && !policy.process.allow_pty && !host_namespaces) req.direct = LaunchRequest::Direct{seccomp_fd, report_fd};
   req.plan_fds = plan_fds;
   req.is_root = ::geteuid() == 0;
   return req;
@@ -535,8 +538,13 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // The plan runs the command itself: the core does what srt-enter would.
   const bool direct = plan.confine.syscall_filter;
   if (direct) runtime::prepare_direct_exec(filter_program, confinement);
-  // srt-enter's channels: the filter it loads, the report it sends. A plan
-  // that runs the command directly needs neither.
+  // The plan's launcher runs the command, installs the filter and reports.
+  const bool launcher_reports = !plan.launcher_status.empty();
+  if (launcher_reports && !req.direct)
+    throw SandboxError(fmt::format("backend \"{}\" planned to run the command without srt-enter, which srt did not offer for this launch",
+                                   backend_name));
+  // The filter srt-enter or the launcher loads, and the channel it reports
+  // on. A plan that runs the command directly needs neither.
   struct FdCloser {
     int fd = -1;
     ~FdCloser() {
@@ -545,8 +553,8 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   } seccomp_memfd, child_end;
   if (!direct) {
     seccomp_memfd.fd = runtime::make_memfd("srt-seccomp", filter_program);
-    auto channel = runtime::make_report_channel();
-    state->report_fd = channel.parent_fd;
+    auto channel = launcher_reports ? runtime::make_status_pipe() : runtime::make_report_channel();
+    (launcher_reports ? state->status_fd : state->report_fd) = channel.parent_fd;
     child_end.fd = channel.child_fd;
   }
   if (plan.confine.landlock)
@@ -570,9 +578,12 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   spec.env = plan.env;
   spec.new_process_group = state->own_group;
   spec.fd_limit = options.fd_limit;
+  // Nothing srt's caller left open reaches the launcher, only what is placed.
+  spec.close_other_fds = true;
   // The launcher ignores the forwarded signals (srt-enter restores them); a
-  // command started directly keeps the dispositions srt's caller gave.
-  if (!direct) spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
+  // command started directly, or by a launcher in its own process group
+  // (which no terminal signals), keeps the dispositions srt's caller gave.
+  if (!direct && !launcher_reports) spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
   spec.cwd = plan.cwd;
   if (!plan.confine.empty()) spec.confine = &confinement;
   if (!direct) {
@@ -608,6 +619,10 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   }
   if (options.reap_orphans && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
     throw SandboxError(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
+  if (launcher_reports) {
+    state->launcher_status = plan.launcher_status;
+    state->report_eof = true;  // no srt-enter, no report
+  }
   if (!direct) {
     state->launcher = runtime::spawn(spec);
     return Child(std::move(state));

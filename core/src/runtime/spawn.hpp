@@ -31,6 +31,9 @@ struct SpawnSpec {
   std::vector<int> ignore_signals;  // set to SIG_IGN in the child
   std::optional<rlimit> fd_limit;   // RLIMIT_NOFILE in the child
   std::string cwd;                  // chdir in the child (empty: stay)
+  // Only `fds` reach the new program: every other descriptor srt's process
+  // has (its caller's included) is closed at exec.
+  bool close_other_fds = false;
   // Applied last before exec (its new session replaces new_process_group).
   // spawn may move its Landlock descriptor to a higher number, so that no
   // descriptor placed in the child lands on it.

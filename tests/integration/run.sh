@@ -94,9 +94,10 @@ trap cleanup EXIT
 
 # Test helpers and deliberately broken plugins, copied where the test user
 # can reach them (the build tree may sit in a directory it cannot enter).
-mkdir -p "$scratch/tools" "$scratch/test-plugins"
+mkdir -p "$scratch/tools" "$scratch/test-plugins/slow_http"
 cp "$SRT_TOOLS_DIR/tcp-listen" "$SRT_TOOLS_DIR/test-server" "$SRT_TOOLS_DIR/no-userns" "$SRT_TOOLS_DIR/escape-probe" "$scratch/tools/"
 cp "$SRT_BUILD_DIR"/tests/plugins/*.so "$scratch/test-plugins/"
+cp "$SRT_BUILD_DIR"/tests/plugins/slow_http/*.so "$scratch/test-plugins/slow_http/"
 chmod -R a+rX "$scratch/tools" "$scratch/test-plugins"
 
 # Scenarios that need a host name resolving to this host get a private mount

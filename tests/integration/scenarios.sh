@@ -440,6 +440,19 @@ scenario_net_http_allowed() {
   expect_in "$OUT" "body 100000"
 }
 
+# srt starts its proxies while bwrap builds the sandbox, and the command
+# waits for them: when they fail to start (a test plugin that takes 400 ms
+# to fail), the launch ends before the command ran, and nothing is left.
+scenario_net_proxies_fail_late() {
+  local marker=$((6000000 + RANDOM * 7 + $$))
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  with_settings --plugin-dir "$TEST_PLUGINS/slow_http" -- sh -c "echo command-ran; sleep $marker"
+  expect_status 125
+  expect_in "$ERR" "refusing to start"
+  expect_not_in "$OUT" command-ran
+  if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived: $(pgrep -af "sleep $marker")"; fi
+}
+
 scenario_net_http_refused() {
   start_server http 0 "$SCRATCH/http.log"
   settings <<JSON

@@ -3,8 +3,8 @@
 // the sandbox's loopback proxy ports to srt's Unix sockets), restores the
 // signal dispositions srt had to change for the launcher, tells srt (over an
 // inherited socket, with kernel-attested credentials) that the sandbox is set
-// up and which process the command is, installs the seccomp filter, then
-// execs the command.
+// up and which process the command is, waits for srt's go when srt starts
+// its proxies meanwhile, installs the seccomp filter, then execs the command.
 //
 //   srt-enter [--report-fd N] [--reset-signals 1,2,15] [--own-process-group]
 //             [--seccomp-fd N] [--bridge PORT=PATH]... -- command [args...]
@@ -38,6 +38,7 @@ using namespace srt::enter;
 
 // Must match core/src/runtime/report.hpp.
 constexpr char kReadyMessage[] = "srt-enter/1 ready";
+constexpr char kGoMessage[] = "srt/1 go";
 
 bool has_space(std::string_view s) { return s.find_first_of(" \t\n") != std::string_view::npos; }
 
@@ -64,6 +65,19 @@ void report_ready(int report_fd) {
     n = send(report_fd, kReadyMessage, sizeof kReadyMessage - 1, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   if (n < 0) die_errno("cannot report to srt");
+}
+
+// srt's answer once what the command needs outside the sandbox (its
+// proxies) is up. Anything else, or srt gone: the command never starts.
+void await_go(int report_fd) {
+  char msg[sizeof kGoMessage];
+  ssize_t n;
+  do {
+    n = recv(report_fd, msg, sizeof msg, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) die_errno("waiting for srt");
+  if (n != static_cast<ssize_t>(sizeof kGoMessage - 1) || std::memcmp(msg, kGoMessage, sizeof kGoMessage - 1) != 0)
+    die("srt ended the launch before the command started");
 }
 
 [[noreturn]] void exec_command(char **cmd) {
@@ -115,6 +129,7 @@ int main(int argc, char **argv) {
   if (bridge_ready >= 0) await_bridge(bridge_ready);
 
   if (o.report_fd >= 0) report_ready(o.report_fd);
+  if (o.await_go) await_go(o.report_fd);
 
   // The command gets stdin, stdout and stderr, and no other descriptor:
   // none of srt's, and none its caller left open (a descriptor is access

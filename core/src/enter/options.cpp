@@ -53,6 +53,8 @@ Options parse_options(int argc, char **argv) {
         o.reset_signals.push_back(sig);
         list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
       }
+    } else if (a == "--await-go") {
+      o.await_go = true;
     } else if (a == "--own-process-group") {
       o.own_group = true;
     } else if (a == "--seccomp-fd" && has_value) {
@@ -69,6 +71,7 @@ Options parse_options(int argc, char **argv) {
   }
   if (i >= argc) usage("no command given");
   if (o.seccomp_fd >= 0 && o.seccomp_fd == o.report_fd) usage("--seccomp-fd and --report-fd are the same descriptor");
+  if (o.await_go && o.report_fd < 0) usage("--await-go needs --report-fd");
   o.command = argv + i;
   return o;
 }

@@ -1,6 +1,6 @@
 // srt-enter's command line (normal mode; `srt-enter connect` is connect.hpp):
 //
-//   srt-enter [--report-fd N] [--reset-signals 1,2,15] [--own-process-group]
+//   srt-enter [--report-fd N [--await-go]] [--reset-signals 1,2,15] [--own-process-group]
 //             [--seccomp-fd N] [--bridge PORT=PATH]... -- command [args...]
 //
 // Malformed arguments end the process with kExitUsage.
@@ -24,6 +24,9 @@ struct BridgeSpec {
 
 struct Options {
   int report_fd = -1;
+  // After reporting, wait for srt's go on the report fd before the command
+  // starts (srt starts its proxies while the sandbox is being built).
+  bool await_go = false;
   bool own_group = false;
   std::vector<int> reset_signals;
   int seccomp_fd = -1;

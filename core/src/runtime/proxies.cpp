@@ -48,8 +48,8 @@ std::string make_proxy_token() {
 }
 
 Proxies::Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
-                 std::function<void(int, const std::string &)> log, bool http, bool socks, bool loopback_tcp)
-    : decider_(std::move(decider)), log_(std::move(log)), token_(make_proxy_token()) {
+                 std::function<void(int, const std::string &)> log, std::string token, bool http, bool socks, bool loopback_tcp)
+    : decider_(std::move(decider)), log_(std::move(log)), token_(std::move(token)) {
   host_.struct_size = sizeof host_;
   host_.ctx = this;
   host_.decide = &Proxies::decide;

@@ -31,9 +31,11 @@ class Proxies {
   // must be callable from any thread until stop() returns. `http` / `socks`:
   // which of the two to start (the other may be an external proxy).
   // `loopback_tcp`: listen on 127.0.0.1 (a port the kernel picks) instead of
-  // the Unix sockets, for backends that share the host's network.
+  // the Unix sockets, for backends that share the host's network. `token`:
+  // the password clients must give (make_proxy_token()).
   Proxies(plugin::Registry &registry, std::shared_ptr<net::Decider> decider, const std::string &session_dir,
-          std::function<void(int, const std::string &)> log, bool http = true, bool socks = true, bool loopback_tcp = false);
+          std::function<void(int, const std::string &)> log, std::string token, bool http = true, bool socks = true,
+          bool loopback_tcp = false);
   ~Proxies();
   Proxies(const Proxies &) = delete;
   Proxies &operator=(const Proxies &) = delete;

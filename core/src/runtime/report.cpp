@@ -60,6 +60,13 @@ std::optional<Ready> read_report(int fd, bool &eof) {
   return std::nullopt;
 }
 
+void send_go(int fd) {
+  ssize_t n;
+  do {
+    n = ::send(fd, kGoMessage, sizeof kGoMessage - 1, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+}
+
 ReportChannel make_status_pipe() {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe2: {}", std::strerror(errno)));

@@ -14,6 +14,8 @@ namespace srt::runtime {
 
 // Must match core/src/enter/main.cpp.
 inline constexpr char kEnterReadyMessage[] = "srt-enter/1 ready";
+// srt's answer to srt-enter --await-go: the command may start.
+inline constexpr char kGoMessage[] = "srt/1 go";
 
 struct ReportChannel {
   int parent_fd = -1;  // srt's end: close-on-exec, SO_PASSCRED set
@@ -31,6 +33,10 @@ struct Ready {
 // report when it is srt-enter's ready message, nullopt on EOF or anything
 // else. Sets `eof` when the peer is gone.
 std::optional<Ready> read_report(int parent_fd, bool &eof);
+
+// Tells srt-enter (--await-go) that the command may start. A srt-enter
+// already gone is no error here: the launcher's exit says what happened.
+void send_go(int parent_fd);
 
 // For a launcher that reports itself (LaunchPlan::launcher_status): a pipe,
 // read end srt's, write end mapped into the launcher. Throws SandboxError.

@@ -398,8 +398,9 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   } else if (network) {
     std::string inside = sandbox_net_dir(dirs);
     req.binds.push_back({network->session_dir, inside});
+    // srt starts the proxies while the sandbox is built (Sandbox::spawn).
     req.enter_argv.insert(req.enter_argv.end(),
-                          {"--bridge", fmt::format("{}={}/{}", runtime::kSandboxHttpPort, inside, runtime::kHttpSocketName),
+                          {"--await-go", "--bridge", fmt::format("{}={}/{}", runtime::kSandboxHttpPort, inside, runtime::kHttpSocketName),
                            "--bridge", fmt::format("{}={}/{}", runtime::kSandboxSocksPort, inside, runtime::kSocksSocketName)});
     req.env_set = runtime::proxy_environment(runtime::ProxyAddress{}, network->http_token, network->socks_token,
                                              req.enter_sandbox_path, env_value(req.env, "JAVA_TOOL_OPTIONS"));
@@ -482,10 +483,14 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   state->own_group = !policy.process.allow_pty;
   state->session->create_placeholders(policy.filesystem.mounts);
 
+  // srt's proxies (and relays to external ones). With a network namespace
+  // they start while bwrap builds the sandbox, and srt-enter waits for srt's
+  // go before the command starts; without one their ports go into the
+  // command's environment, so they start first.
   std::optional<NetworkLaunch> network;
-  if (policy.network.proxied) {
+  std::string proxy_token;
+  auto start_network = [&] {
     const auto &n = policy.network;
-    network = NetworkLaunch{"", "", state->session->dir(), std::nullopt};
     // An external proxy (httpProxyPort / socksProxyPort) takes the place of
     // srt's own: srt relays to it and it does the filtering. Without a
     // network namespace the command reaches it directly.
@@ -496,17 +501,22 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
                                             n.http_proxy_port ? fmt::format(" {} (HTTP)", *n.http_proxy_port) : "",
                                             n.socks_proxy_port ? fmt::format(" {} (SOCKS)", *n.socks_proxy_port) : ""));
     }
-    if (!n.http_proxy_port || !n.socks_proxy_port) {
+    if (!n.http_proxy_port || !n.socks_proxy_port)
       state->proxies = std::make_unique<runtime::Proxies>(
           *impl.registry, impl.network_decider(policy), state->session->dir(),
           [log = state->log](int level, const std::string &msg) {
             if (log) log(to_log_level(level), msg);
           },
-          !n.http_proxy_port, !n.socks_proxy_port, probe.host_namespaces);
-      if (!n.http_proxy_port) network->http_token = state->proxies->token();
-      if (!n.socks_proxy_port) network->socks_token = state->proxies->token();
-    }
+          proxy_token, !n.http_proxy_port, !n.socks_proxy_port, probe.host_namespaces);
+  };
+  if (policy.network.proxied) {
+    const auto &n = policy.network;
+    network = NetworkLaunch{"", "", state->session->dir(), std::nullopt};
+    if (!n.http_proxy_port || !n.socks_proxy_port) proxy_token = runtime::make_proxy_token();
+    if (!n.http_proxy_port) network->http_token = proxy_token;
+    if (!n.socks_proxy_port) network->socks_token = proxy_token;
     if (probe.host_namespaces) {
+      start_network();
       network->host_loopback = runtime::ProxyAddress{
           "127.0.0.1", n.http_proxy_port ? *n.http_proxy_port : state->proxies->http_port(),
           n.socks_proxy_port ? *n.socks_proxy_port : state->proxies->socks_port()};
@@ -514,6 +524,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
                                             network->host_loopback->socks_port));
     }
   }
+  const bool network_after_launch = network && !network->host_loopback;
   // The filter srt-enter (or the core, for a plan that runs the command
   // directly) applies just before exec: built here, where libseccomp may
   // allocate.
@@ -625,6 +636,11 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   }
   if (!direct) {
     state->launcher = runtime::spawn(spec);
+    if (network_after_launch) {
+      start_network();  // a failure kills the launcher (~State): the command never ran
+      runtime::send_go(state->report_fd);
+      impl.log(LogLevel::debug, "proxies started; srt-enter may start the command");
+    }
     return Child(std::move(state));
   }
   // Started directly, the launcher is the command, running once spawn returns.

@@ -329,6 +329,25 @@ scenario_signal_forwarded() {
   expect_in "$(cat "$out")" got-term
 }
 
+# With allowPty the launcher shares srt's process group (and terminal):
+# the command still gets the forwarded signal, and nothing is left.
+scenario_signal_pty() {
+  local out="$SCRATCH/forwarded-pty" marker=$((7000000 + RANDOM * 7 + $$))
+  settings <<<'{"allowPty": true}'
+  env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -s "$SCRATCH/settings.json" -- \
+    sh -c "trap 'echo got-term; exit 0' TERM; sleep $marker & echo ready; while :; do sleep 0.05; done" >"$out" 2>&1 </dev/null &
+  local pid=$!
+  wait_for grep -q ready "$out" || fail "the command never started: $(cat "$out")"
+  kill -TERM "$pid"
+  set +e
+  wait "$pid"
+  local status=$?
+  set -e
+  [[ $status == 143 ]] || fail "srt exited $status after SIGTERM, expected 143"
+  expect_in "$(cat "$out")" got-term
+  if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
+}
+
 scenario_signal_int() { signal_scenario INT 130; }
 scenario_signal_term() { signal_scenario TERM 143; }
 scenario_signal_hup() { signal_scenario HUP 129; }

@@ -65,8 +65,9 @@ std::vector<SyscallRule> syscall_filter(const ir::Policy &policy, bool host_name
 
 namespace {
 
-// The signals srt forwards; the launcher ignores them so that a terminal's
-// signal reaches srt's decision, not bwrap's default action.
+// The signals srt forwards; a launcher in srt's process group (allowPty)
+// ignores them so that a terminal's signal reaches srt's decision, not
+// bwrap's default action.
 constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 // Candidates for "auto", in order of preference.
 #ifdef __APPLE__
@@ -380,8 +381,8 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   // Without a mount namespace srt-enter can only be where it is.
   req.enter_sandbox_path = host_namespaces ? enter_host_path : dirs.base + "/enter";
   req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd), "--seccomp-fd", std::to_string(seccomp_fd)};
-  // Signals srt's caller left at their default action are ignored in the
-  // launcher (see kForwardedSignals) and restored by srt-enter.
+  // Signals srt's caller left at their default action may be ignored in the
+  // launcher (see kForwardedSignals): srt-enter restores them.
   std::vector<std::string> reset;
   for (int sig : kForwardedSignals) {
     struct sigaction cur{};
@@ -591,10 +592,11 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   spec.fd_limit = options.fd_limit;
   // Nothing srt's caller left open reaches the launcher, only what is placed.
   spec.close_other_fds = true;
-  // The launcher ignores the forwarded signals (srt-enter restores them); a
-  // command started directly, or by a launcher in its own process group
-  // (which no terminal signals), keeps the dispositions srt's caller gave.
-  if (!direct && !launcher_reports) spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
+  // A launcher in srt's process group (allowPty) ignores the forwarded
+  // signals, which the terminal sends it too (srt-enter restores them); one
+  // in its own group gets no terminal signals, and a command started
+  // directly keeps the dispositions srt's caller gave.
+  if (!direct && !state->own_group) spec.ignore_signals.assign(std::begin(kForwardedSignals), std::end(kForwardedSignals));
   spec.cwd = plan.cwd;
   if (!plan.confine.empty()) spec.confine = &confinement;
   if (!direct) {

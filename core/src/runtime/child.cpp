@@ -74,11 +74,15 @@ void Child::State::finish(int wait_status) {
 void Child::State::find_command() {
   if (command_pid || launcher_status.empty() || launcher <= 0) return;
   for (pid_t init : runtime::children_of(launcher)) {
-    auto children = runtime::children_of(init);
-    // The oldest: the command, before any orphan the init adopted.
-    if (!children.empty()) {
-      command_pid = children.front();
-      if (log) log(LogLevel::debug, fmt::format("the command is pid {}", *command_pid));
+    for (pid_t child : runtime::children_of(init)) {
+      // The command leads its own group (bwrap's --new-session), which its
+      // children stay in even once it has exited; without one (allowPty)
+      // the oldest child, the command, is the one to signal.
+      auto group = own_group ? runtime::process_group_of(child) : std::optional<pid_t>(child);
+      // Still in the launcher's group: bwrap has not made the new session yet.
+      if (!group || (own_group && *group == launcher)) continue;
+      command_pid = *group;
+      if (log) log(LogLevel::debug, fmt::format("the command is {} {}", own_group ? "process group" : "pid", *command_pid));
       return;
     }
   }
@@ -133,8 +137,7 @@ void Child::signal(int sig) {
     return;
   }
   pid_t target = s_->own_group ? -*s_->command_pid : *s_->command_pid;
-  // (A command found through /proc may not have made its group yet.)
-  if (::kill(target, sig) != 0 && !(errno == ESRCH && target < 0 && ::kill(-target, sig) == 0) && s_->log)
+  if (::kill(target, sig) != 0 && s_->log)
     s_->log(LogLevel::debug, fmt::format("forwarding signal {} to {}: {}", sig, target, std::strerror(errno)));
 }
 

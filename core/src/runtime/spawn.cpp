@@ -142,6 +142,24 @@ std::vector<pid_t> children_of(pid_t parent) {
   return out;
 }
 
+std::optional<pid_t> process_group_of(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char buf[1024];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return std::nullopt;
+  buf[n] = '\0';
+  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+  const char *close_paren = std::strrchr(buf, ')');
+  char state;
+  long ppid, pgrp;
+  if (!close_paren || std::sscanf(close_paren + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3 || pgrp <= 0) return std::nullopt;
+  return static_cast<pid_t>(pgrp);
+}
+
 std::vector<int> free_fd_numbers(int from, std::size_t count) {
   std::vector<int> out;
   for (int fd = from; out.size() < count; ++fd) {

@@ -58,6 +58,9 @@ int make_memfd(const std::string &name, const std::string &content);
 // The pids whose parent is `parent` (from /proc).
 std::vector<pid_t> children_of(pid_t parent);
 
+// The process group of `pid` (from /proc/PID/stat), if it still exists.
+std::optional<pid_t> process_group_of(pid_t pid);
+
 // The `count` lowest descriptor numbers >= `from` that a launched process
 // would not inherit anything at (not open here, or close-on-exec), in one
 // pass.

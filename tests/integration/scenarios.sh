@@ -313,28 +313,11 @@ scenario_signal_during_setup() {
   if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
 }
 
-# The command itself gets the signal (it may clean up), not just a kill.
-scenario_signal_forwarded() {
-  local out="$SCRATCH/forwarded"
-  env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -- sh -c 'trap "echo got-term; exit 0" TERM; echo ready; while :; do sleep 0.05; done' \
-    >"$out" 2>&1 </dev/null &
-  local pid=$!
-  wait_for grep -q ready "$out" || fail "the command never started: $(cat "$out")"
-  kill -TERM "$pid"
-  set +e
-  wait "$pid"
-  local status=$?
-  set -e
-  [[ $status == 143 ]] || fail "srt exited $status after SIGTERM, expected 143"
-  expect_in "$(cat "$out")" got-term
-}
-
-# With allowPty the launcher shares srt's process group (and terminal):
-# the command still gets the forwarded signal, and nothing is left.
-scenario_signal_pty() {
-  local out="$SCRATCH/forwarded-pty" marker=$((7000000 + RANDOM * 7 + $$))
-  settings <<<'{"allowPty": true}'
-  env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -s "$SCRATCH/settings.json" -- \
+# forwarded_signal_scenario [SRT OPTIONS...]: the command itself gets the
+# forwarded SIGTERM (it may clean up), not just a kill, and nothing is left.
+forwarded_signal_scenario() {
+  local out="$SCRATCH/forwarded" marker=$((7000000 + RANDOM * 7 + $$))
+  env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" "$@" -- \
     sh -c "trap 'echo got-term; exit 0' TERM; sleep $marker & echo ready; while :; do sleep 0.05; done" >"$out" 2>&1 </dev/null &
   local pid=$!
   wait_for grep -q ready "$out" || fail "the command never started: $(cat "$out")"
@@ -346,6 +329,14 @@ scenario_signal_pty() {
   [[ $status == 143 ]] || fail "srt exited $status after SIGTERM, expected 143"
   expect_in "$(cat "$out")" got-term
   if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
+}
+
+scenario_signal_forwarded() { forwarded_signal_scenario; }
+
+# With allowPty the launcher shares srt's process group (and terminal).
+scenario_signal_pty() {
+  settings <<<'{"allowPty": true}'
+  forwarded_signal_scenario -s "$SCRATCH/settings.json"
 }
 
 scenario_signal_int() { signal_scenario INT 130; }

@@ -758,6 +758,12 @@ scenario_backend_errors() {
   run_srt --backend no-such-backend -- true
   expect_status 125
   expect_in "$ERR" 'no backend plugin "no-such-backend"'
+  # A plan may skip srt-enter only when srt offered it (here the network
+  # needs srt-enter's bridge).
+  settings <<<'{"network": {"allowedDomains": ["localhost"]}}'
+  with_settings --plugin-dir "$TEST_PLUGINS" --backend test-unoffered-direct -- touch "$OUTSIDE/ran"
+  expect_status 125
+  expect_in "$ERR" "which srt did not offer for this launch"
   expect_absent "$OUTSIDE/ran"
 }
 

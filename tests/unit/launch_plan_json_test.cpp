@@ -37,6 +37,15 @@ srt::LaunchPlan confined_plan() {
 boost::json::object plan_json() { return srt::to_json(confined_plan()).as_object(); }
 boost::json::object &landlock_json(boost::json::object &plan) { return plan["confine"].as_object()["landlock"].as_object(); }
 
+// The fields every request has.
+srt::LaunchRequest minimal_request() {
+  srt::LaunchRequest r;
+  r.enter_argv = {"/e", "--", "true"};
+  r.enter_host_path = "/usr/libexec/srt/srt-enter";
+  r.enter_sandbox_path = "/e";
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("launch plan JSON: confinement and cwd survive a round trip") {
@@ -173,10 +182,7 @@ TEST_CASE("launch plan JSON: malformed confinement is refused") {
 }
 
 TEST_CASE("launch request JSON: proxy ports survive a round trip") {
-  srt::LaunchRequest r;
-  r.enter_argv = {"/e", "--", "true"};
-  r.enter_host_path = "/usr/libexec/srt/srt-enter";
-  r.enter_sandbox_path = "/e";
+  auto r = minimal_request();
   r.proxy_ports = {3128, 1, 65535, 3128};
   auto text = boost::json::serialize(srt::to_json(r));
   auto q = srt::launch_request_from_json(boost::json::parse(text));
@@ -261,10 +267,7 @@ TEST_CASE("launch plan JSON: a malformed violation log is refused, naming where"
 }
 
 TEST_CASE("launch JSON: the offer to skip srt-enter and the launcher's status format survive a round trip") {
-  srt::LaunchRequest r;
-  r.enter_argv = {"/e", "--", "true"};
-  r.enter_host_path = "/usr/libexec/srt/srt-enter";
-  r.enter_sandbox_path = "/e";
+  auto r = minimal_request();
   CHECK(!srt::to_json(r).as_object().contains("direct"));
   CHECK(!srt::launch_request_from_json(srt::to_json(r)).direct);
   r.direct = srt::LaunchRequest::Direct{4, 3};
@@ -284,4 +287,7 @@ TEST_CASE("launch JSON: the offer to skip srt-enter and the launcher's status fo
   auto po = srt::to_json(p).as_object();
   po["launcher_status"] = "carrier-pigeon";
   CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(po), doctest::Contains("plan.launcher_status: unknown format \"carrier-pigeon\""), JsonError);
+  po["launcher_status"] = "bwrap-json-status";
+  po["confine"] = boost::json::object{{"no_new_privs", true}, {"syscall_filter", true}};
+  CHECK_THROWS_WITH_AS(srt::launch_plan_from_json(po), doctest::Contains("not with plan.confine.syscall_filter"), JsonError);
 }

@@ -152,6 +152,17 @@ inline constexpr const char *kViolationLogFormats[] = {"seatbelt"};
 
 namespace launch_detail {
 
+// Throws a JsonError at `where`, listing `known`, unless `value` is one of them.
+template <std::size_t N>
+inline void check_known(const std::string &value, const char *const (&known)[N], const std::string &where) {
+  std::string list;
+  for (const char *k : known) {
+    if (value == k) return;
+    list += (list.empty() ? "" : ", ") + std::string(k);
+  }
+  throw ir::JsonError(where + ": unknown format \"" + value + "\" (known: " + list + ")");
+}
+
 inline boost::json::array ints_to_json(const std::vector<int> &v) {
   boost::json::array a;
   for (int x : v) a.emplace_back(x);
@@ -181,12 +192,8 @@ inline LaunchPlan::ViolationLog violation_log_from_json(const boost::json::value
   for (char c : l.marker)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) throw ir::JsonError(w + ".marker: must not contain control characters");
   l.format = as_string(field(o, "format", w), w + ".format");
-  std::string known;
-  for (const char *f : kViolationLogFormats) {
-    if (l.format == f) return l;
-    known += (known.empty() ? "" : ", ") + std::string(f);
-  }
-  throw ir::JsonError(w + ".format: unknown format \"" + l.format + "\" (known: " + known + ")");
+  check_known(l.format, kViolationLogFormats, w + ".format");
+  return l;
 }
 
 }  // namespace launch_detail
@@ -331,12 +338,9 @@ inline LaunchPlan launch_plan_from_json(const boost::json::value &v) {
   if (auto it = o.find("violation_log"); it != o.end()) p.violation_log = launch_detail::violation_log_from_json(it->value());
   p.launcher_status = opt_string(o, "launcher_status", "plan");
   if (!p.launcher_status.empty()) {
-    std::string known;
-    for (const char *f : kLauncherStatusFormats) {
-      if (p.launcher_status == f) return p;
-      known += (known.empty() ? "" : ", ") + std::string(f);
-    }
-    throw ir::JsonError("plan.launcher_status: unknown format \"" + p.launcher_status + "\" (known: " + known + ")");
+    launch_detail::check_known(p.launcher_status, kLauncherStatusFormats, "plan.launcher_status");
+    // Either the launcher runs the command and installs the filter, or the core does.
+    if (p.confine.syscall_filter) throw ir::JsonError("plan.launcher_status: not with plan.confine.syscall_filter");
   }
   return p;
 }

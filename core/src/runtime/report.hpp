@@ -18,8 +18,8 @@ inline constexpr char kEnterReadyMessage[] = "srt-enter/1 ready";
 inline constexpr char kGoMessage[] = "srt/1 go";
 
 struct ReportChannel {
-  int parent_fd = -1;  // srt's end: close-on-exec, SO_PASSCRED set
-  int child_fd = -1;   // srt-enter's end: close-on-exec here, mapped into the launcher
+  int parent_fd = -1;  // srt's end: close-on-exec (the report socket: SO_PASSCRED set)
+  int child_fd = -1;   // the reporter's end: close-on-exec here, mapped into the launcher
 };
 
 // Throws SandboxError.

@@ -112,6 +112,37 @@ bool children_from_task_files(pid_t parent, std::vector<pid_t> &out) {
 
 }  // namespace
 
+namespace {
+
+// The fields of /proc/PID/stat that srt reads.
+struct ProcStat {
+  char state = 0;
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+};
+
+std::optional<ProcStat> read_proc_stat(long pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return std::nullopt;
+  buf[n] = '\0';
+  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+  const char *close_paren = std::strrchr(buf, ')');
+  ProcStat st;
+  long ppid, pgrp;
+  if (!close_paren || std::sscanf(close_paren + 1, " %c %ld %ld", &st.state, &ppid, &pgrp) != 3) return std::nullopt;
+  st.ppid = static_cast<pid_t>(ppid);
+  st.pgrp = static_cast<pid_t>(pgrp);
+  return st;
+}
+
+}  // namespace
+
 std::vector<pid_t> children_of(pid_t parent) {
   std::vector<pid_t> out;
   if (children_from_task_files(parent, out)) return out;
@@ -122,42 +153,17 @@ std::vector<pid_t> children_of(pid_t parent) {
     char *end = nullptr;
     long pid = std::strtol(e->d_name, &end, 10);
     if (pid <= 0 || *end) continue;
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buf[512];
-    ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
-    if (n <= 0) continue;
-    buf[n] = '\0';
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    char *close_paren = std::strrchr(buf, ')');
-    char state;
-    long ppid;
-    if (close_paren && std::sscanf(close_paren + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent && state != 'Z')
-      out.push_back(static_cast<pid_t>(pid));
+    auto st = read_proc_stat(pid);
+    if (st && st->ppid == parent && st->state != 'Z') out.push_back(static_cast<pid_t>(pid));
   }
   ::closedir(d);
   return out;
 }
 
 std::optional<pid_t> process_group_of(pid_t pid) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  char buf[1024];
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return std::nullopt;
-  buf[n] = '\0';
-  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-  const char *close_paren = std::strrchr(buf, ')');
-  char state;
-  long ppid, pgrp;
-  if (!close_paren || std::sscanf(close_paren + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3 || pgrp <= 0) return std::nullopt;
-  return static_cast<pid_t>(pgrp);
+  auto st = read_proc_stat(pid);
+  if (!st || st->pgrp <= 0) return std::nullopt;
+  return st->pgrp;
 }
 
 std::vector<int> free_fd_numbers(int from, std::size_t count) {

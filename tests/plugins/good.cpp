@@ -1,6 +1,8 @@
 // A well-formed backend that is never usable: proves loading works and that
 // an unusable backend is reported, not used. Built twice (test-good2) to
-// check that a second plugin with the same name is reported, not used.
+// check that a second plugin with the same name is reported, not used. Its
+// render names the policy's working directory, so that a test can tell which
+// policy the SDK handed it.
 #include <srt/plugin.hpp>
 
 namespace {
@@ -11,8 +13,8 @@ class Good : public srt::sdk::Backend {
     r.reason = "test plugin: never usable";
     return r;
   }
-  srt::LaunchPlan render(const srt::ir::Policy &, const srt::LaunchRequest &) override {
-    throw srt::sdk::Unsupported("test plugin renders nothing");
+  srt::LaunchPlan render(const srt::ir::Policy &policy, const srt::LaunchRequest &) override {
+    throw srt::sdk::Unsupported("test plugin renders nothing (cwd " + policy.process.cwd + ")");
   }
 };
 }  // namespace

@@ -54,6 +54,36 @@ TEST_CASE("plugins: a good plugin loads through the SDK") {
   CHECK_THROWS_WITH_AS(Backend(p).probe("{not json", false), doctest::Contains("status 1"), srt::SandboxError);
 }
 
+TEST_CASE("plugins: the SDK parses a policy once for probe and render, and never hands render another policy") {
+  Loaded l;
+  l.registry.load_file(kDir + "/test-good.so");
+  Backend b(only(l.registry));
+  auto policy_json = [](const std::string &cwd) {
+    srt::ir::Policy policy;
+    policy.process.cwd = cwd;
+    policy.filesystem.mounts.push_back({"/", srt::ir::Access::read_only, srt::ir::Kind::dir, srt::ir::Placeholder::none, false, "d"});
+    return boost::json::serialize(srt::ir::to_json(policy));
+  };
+  srt::LaunchRequest req;
+  req.enter_argv = {"/x"};
+  auto renders = [&](const std::string &json) {
+    try {
+      b.render(json, req);
+    } catch (const srt::SandboxError &e) {
+      return std::string(e.what());
+    }
+    return std::string("rendered");
+  };
+  const std::string a = policy_json("/a"), other = policy_json("/b");
+  b.probe(a, false);
+  CHECK(renders(a).find("(cwd /a)") != std::string::npos);
+  CHECK(renders(other).find("(cwd /b)") != std::string::npos);  // not the policy probe saw
+  CHECK(renders(a).find("(cwd /a)") != std::string::npos);
+  // A policy that fails to parse leaves nothing behind for the next call.
+  CHECK_THROWS_AS(b.probe(a.substr(0, a.size() - 1), false), srt::SandboxError);
+  CHECK(renders(other).find("(cwd /b)") != std::string::npos);
+}
+
 TEST_CASE("plugins: a plugin built against the frozen ABI 1.0 header still loads and its table is called") {
   Loaded l;
   l.registry.load_file(kDir + "/test-abi10.so");

@@ -218,9 +218,23 @@ struct BackendGlue {
     return *object;
   }
 
+  // srt passes the same policy text to probe and then to render: it is
+  // parsed once. Calls come from one thread at a time (srt/plugin.h).
+  static const ir::Policy &policy_of(srt_str policy_json) {
+    static std::string text;
+    static ir::Policy policy;
+    std::string_view now = view(policy_json);
+    if (text.empty() || text != now) {
+      text.clear();  // no stale match if parsing throws
+      policy = ir::policy_from_json(parse_json(policy_json, "policy"));
+      text.assign(now);
+    }
+    return policy;
+  }
+
   static int32_t probe(void *, srt_str policy_json, srt_str options_json, srt_sink *report, srt_sink *error) {
     return guarded(error, [&] {
-      auto policy = ir::policy_from_json(parse_json(policy_json, "policy"));
+      const ir::Policy &policy = policy_of(policy_json);
       bool deep = false;
       if (options_json.len) {
         auto opts = parse_json(options_json, "probe options");
@@ -244,7 +258,7 @@ struct BackendGlue {
 
   static int32_t render(void *, srt_str policy_json, srt_str request_json, srt_sink *plan, srt_sink *error) {
     return guarded(error, [&] {
-      auto policy = ir::policy_from_json(parse_json(policy_json, "policy"));
+      const ir::Policy &policy = policy_of(policy_json);
       auto request = launch_request_from_json(parse_json(request_json, "request"));
       LaunchPlan p = instance().render(policy, request);
       append(plan, boost::json::serialize(to_json(p)));

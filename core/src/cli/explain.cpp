@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <iostream>
 #include <set>
 
 extern char **environ;
@@ -260,7 +259,8 @@ void print_json(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
   }
   ex["paths"] = std::move(pa);
   root.as_object()["explain"] = std::move(ex);
-  std::cout << boost::json::serialize(root) << "\n";
+  std::string text = boost::json::serialize(root) + "\n";
+  std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 }  // namespace

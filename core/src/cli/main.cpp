@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <iostream>
 
 namespace srt::cli {
 
@@ -31,8 +30,8 @@ int main(int argc, char **argv) {
   try {
     Invocation inv = parse_args(args);
     switch (inv.mode) {
-      case Mode::help: std::cout << help_text(); return 0;
-      case Mode::version: std::cout << srt::version() << "\n"; return 0;
+      case Mode::help: std::fputs(help_text().c_str(), stdout); return 0;
+      case Mode::version: std::printf("%s\n", srt::version()); return 0;
       case Mode::explain: return explain(inv);
       case Mode::backends: return list_backends(inv);
       case Mode::selftest: return selftest(inv);

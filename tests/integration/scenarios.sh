@@ -267,6 +267,41 @@ scenario_placeholders_after_kill() {
   expect_unchanged "$WS"
 }
 
+scenario_concurrent_launches() {
+  # Parallel launches in one project (an agent's parallel tool calls, half of
+  # them with a network) share the placeholders that keep absent protected
+  # paths uncreatable: none fails because another srt removed a placeholder
+  # it mounts, none can create a protected path, and nothing is left behind.
+  settings <<<'{"filesystem": {"allowWrite": ["."], "denyWrite": ["./missing/deep"]}}'
+  cp "$SCRATCH/settings.json" "$SCRATCH/settings-local.json"
+  echo '{"filesystem": {"allowWrite": ["."], "denyWrite": ["./missing/deep"]}, "network": {"allowedDomains": ["example.com"]}}' \
+    >"$SCRATCH/settings-net.json"
+  snapshot "$WS"
+  local i n=12 s
+  for ((i = 0; i < n; i++)); do
+    s=$SCRATCH/settings-local.json
+    ((i % 2)) && s=$SCRATCH/settings-net.json
+    (
+      set +e
+      srt -s "$s" -- sh -c "sleep 0.0$((i % 8))"'
+        for p in .mcp.json .vscode/x .claude/agents/x missing/deep/x; do
+          mkdir -p "$(dirname "$p")" 2>/dev/null; (echo evil >"$p") 2>/dev/null && { echo "wrote $p"; exit 3; }
+        done
+        exit 0' >"$SCRATCH/conc.out.$i" 2>"$SCRATCH/conc.err.$i" </dev/null
+      echo $? >"$SCRATCH/conc.status.$i"
+    ) &
+  done
+  wait
+  for ((i = 0; i < n; i++)); do
+    [[ "$(cat "$SCRATCH/conc.status.$i")" == 0 ]] ||
+      fail "launch $i of $n exited $(cat "$SCRATCH/conc.status.$i"): $(cat "$SCRATCH/conc.out.$i" "$SCRATCH/conc.err.$i")"
+  done
+  expect_unchanged "$WS"
+  local left
+  left=$(find "$TMPDIR" -path '*/sessions/*' 2>/dev/null)
+  [[ -z "$left" ]] || fail "session directories left behind: $left"
+}
+
 # ---- process ----------------------------------------------------------------
 
 scenario_exit_status() {

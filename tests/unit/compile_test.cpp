@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 
 using srt::ir::Access;
 using srt::ir::Kind;
@@ -24,10 +25,13 @@ struct Fixture {
   std::string tmp = t.dir("srt-tmp");
   std::map<std::string, std::string> env;
 
+  std::set<std::string> foreign;  // paths to report as another srt's placeholders
+
   srt::ir::Policy compile(const std::string &json, const std::string &cwd = "") {
     std::vector<std::string> w;
     auto s = srt::parse_settings(json, "test.json", w);
     srt::policy::CompileContext c;
+    if (!foreign.empty()) c.foreign_placeholder = [this](const std::string &p) { return foreign.count(p) > 0; };
     c.cwd = cwd.empty() ? work : cwd;
     c.home = home;
     c.tmpdir = tmp;
@@ -147,6 +151,31 @@ TEST_CASE("compile: denied paths that do not exist stay uncreatable where the sa
   // ~ is read-only: ~/.aws cannot be created there, nothing to mount.
   CHECK(mount(p, f.home + "/.aws") == nullptr);
   CHECK_FALSE(verdict(p, f.work + "/secrets/key").writable);
+}
+
+TEST_CASE("compile: another running srt's placeholders are compiled as absent, to be shared") {
+  Fixture f;
+  f.t.file("home/work/.mcp.json", "");   // another srt's file placeholder
+  f.t.dir("home/work/.claude");          // its directory placeholder for .claude/agents and .claude/commands
+  f.t.dir("home/work/.vscode");          // a placeholder that is a protected directory itself
+  f.t.dir("home/work/missing");          // on the way to a denied path that does not exist
+  f.t.file("home/work/.gitmodules", "");  // a real file: not another srt's
+  for (const char *p : {"/.mcp.json", "/.claude", "/.vscode", "/missing"}) f.foreign.insert(f.work + p);
+  auto p = f.compile(R"({"filesystem": {"allowWrite": ["."], "denyWrite": ["missing/deep"]}})");
+  auto placeholder = [&](const std::string &rel, Placeholder kind) {
+    const auto *m = mount(p, f.work + rel);
+    REQUIRE_MESSAGE(m, rel);
+    CHECK(m->kind == Kind::missing);
+    CHECK(m->placeholder == kind);
+    CHECK(m->access == Access::read_only);
+  };
+  placeholder("/.mcp.json", Placeholder::file);
+  placeholder("/.claude", Placeholder::dir);  // not .claude/agents inside the other srt's placeholder
+  CHECK(mount(p, f.work + "/.claude/agents") == nullptr);
+  placeholder("/.vscode", Placeholder::dir);
+  placeholder("/missing", Placeholder::dir);
+  REQUIRE(mount(p, f.work + "/.gitmodules"));
+  CHECK(mount(p, f.work + "/.gitmodules")->kind == Kind::file);
 }
 
 TEST_CASE("compile: mandatory denies in every writable root") {

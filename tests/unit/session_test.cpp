@@ -84,6 +84,45 @@ TEST_CASE("session: a placeholder shared by two live sessions is removed by the 
   CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
 }
 
+TEST_CASE("session: another live session's placeholders are named to the compiler, and only while it lives") {
+  srt::test::TempDir t;
+  t.dir("w");
+  t.file("w/own.txt", "");
+  auto d = dirs_in(t);
+  srt::runtime::Session b(d, nullptr);
+  CHECK_FALSE(b.foreign_placeholders());  // no other session
+  auto a = std::make_unique<srt::runtime::Session>(d, nullptr);
+  a->create_placeholders(placeholders(t));
+  auto foreign = b.foreign_placeholders();
+  REQUIRE(foreign);
+  CHECK(foreign(t / "w/.mcp.json"));
+  CHECK(foreign(t / "w/.vscode"));
+  CHECK_FALSE(foreign(t / "w/own.txt"));
+  CHECK_FALSE(foreign(t / "w"));
+  // A file put where the placeholder was is not it (another inode).
+  fs::rename(t / "w/.mcp.json", t / "w/moved");
+  t.file("w/.mcp.json", "");
+  CHECK_FALSE(foreign(t / "w/.mcp.json"));
+  fs::remove(t / "w/.mcp.json");
+  fs::rename(t / "w/moved", t / "w/.mcp.json");
+  a.reset();
+  CHECK_FALSE(b.foreign_placeholders());
+  // The session's own placeholders are not foreign to it.
+  b.create_placeholders(placeholders(t));
+  CHECK_FALSE(b.foreign_placeholders());
+}
+
+TEST_CASE("session: a shared placeholder of the other kind is refused") {
+  srt::test::TempDir t;
+  t.dir("w");
+  auto d = dirs_in(t);
+  srt::runtime::Session a(d, nullptr);
+  a.create_placeholders(placeholders(t));
+  srt::runtime::Session b(d, nullptr);
+  std::vector<srt::ir::Mount> as_dir = {{t / "w/.mcp.json", Access::read_only, Kind::missing, Placeholder::dir, false, "m"}};
+  CHECK_THROWS_WITH_AS(b.create_placeholders(as_dir), doctest::Contains("where this launch needs a directory"), srt::SandboxError);
+}
+
 TEST_CASE("session: placeholders of an srt that died are removed by the next one") {
   srt::test::TempDir t;
   t.dir("w");

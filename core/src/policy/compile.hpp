@@ -27,6 +27,12 @@ struct CompileContext {
   bool live_network = false;
   // Receives one line per decision when debugging; may be empty.
   std::function<void(const std::string &)> debug;
+  // Whether a path on the disk is a placeholder that another running srt
+  // made (runtime::Session::foreign_placeholders); may be empty. Such a path
+  // is compiled as absent, so that this launch shares the placeholder rather
+  // than mounting it as a file of its own that the other srt removes at its
+  // exit.
+  std::function<bool(const std::string &)> foreign_placeholder;
 };
 
 // Throws PolicyError when the settings cannot be turned into a sound policy

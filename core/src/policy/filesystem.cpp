@@ -192,6 +192,7 @@ class Compiler {
   // Adds one rule on one concrete path (resolving symlinks).
   void add_path(const std::string &abs, Slot slot, const std::string &origin, bool assume_dir, bool prefer_dir = false) {
     Resolved r = resolve(abs);
+    if (absent_if_foreign_placeholder(r, origin)) prefer_dir = true;
     if (assume_dir && !r.exists) {
       r.exists = true;
       r.kind = ir::Kind::dir;
@@ -213,6 +214,28 @@ class Compiler {
     }
     add_node(r.real, slot, origin, r.kind, r.exists, r.first_missing);
     if (prefer_dir) nodes_[r.real].prefer_dir = true;
+  }
+
+  // Another running srt's placeholder on the way to (or at) the path stands
+  // for nothing: the path is compiled as absent from that placeholder on.
+  // Returns whether the placeholder is the path itself and a directory (the
+  // placeholder this launch shares must be one too).
+  bool absent_if_foreign_placeholder(Resolved &r, const std::string &origin) const {
+    if (!c_.foreign_placeholder) return false;
+    std::string existing = r.exists ? r.real : r.first_missing.empty() ? std::string() : parent_of(r.first_missing);
+    if (existing.empty() || existing == "/") return false;
+    std::vector<std::string> chain;  // `existing` and its ancestors below "/", deepest first
+    for (std::string p = existing; p != "/"; p = parent_of(p)) chain.push_back(p);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      if (!c_.foreign_placeholder(*it)) continue;
+      debug(fmt::format("{}: {} is a placeholder of another running srt; shared", origin, *it));
+      bool dir_at_path = r.exists && *it == r.real && r.kind == ir::Kind::dir;
+      r.exists = false;
+      r.kind = ir::Kind::missing;
+      r.first_missing = *it;
+      return dir_at_path;
+    }
+    return false;
   }
 
   void add_node(const std::string &path, Slot slot, const std::string &origin, ir::Kind kind, bool exists,

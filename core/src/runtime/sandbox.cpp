@@ -161,8 +161,10 @@ struct Sandbox::Impl {
 
   std::string cwd() const { return options.cwd.empty() ? current_dir() : options.cwd; }
 
-  ir::Policy compile(const runtime::Dirs &dirs) const {
+  // `foreign_placeholder`: see policy::CompileContext; empty outside a launch.
+  ir::Policy compile(const runtime::Dirs &dirs, std::function<bool(const std::string &)> foreign_placeholder = {}) const {
     policy::CompileContext ctx;
+    ctx.foreign_placeholder = std::move(foreign_placeholder);
     std::string dir = cwd();
     auto r = policy::resolve(policy::normalize(dir));
     ctx.cwd = r.exists ? r.real : dir;
@@ -450,7 +452,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // The session first: it removes what a killed srt left behind, before the
   // compiler looks at the disk.
   state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
-  ir::Policy policy = impl.compile(dirs);
+  ir::Policy policy = impl.compile(dirs, state->session->foreign_placeholders());
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
 
   std::string policy_json = boost::json::serialize(ir::to_json(policy));

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <sys/random.h>
 #include <ctime>
+#include <map>
 #include <set>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -151,6 +152,7 @@ void remove_tree_shallow(const std::string &dir) {
 
 struct SessionScan {
   std::set<Key> live;  // placeholders live sessions rely on
+  std::map<std::string, Key> live_paths;  // the same, by path
   std::vector<std::pair<std::string, std::vector<Placeholder>>> stale;
 };
 
@@ -178,7 +180,10 @@ SessionScan scan_sessions(const std::string &sessions_dir, const std::string &ex
     auto records = read_manifest(dir);
     if (alive) {
       for (const auto &r : records)
-        if (r.known) scan.live.insert({r.dev, r.ino});
+        if (r.known) {
+          scan.live.insert({r.dev, r.ino});
+          scan.live_paths[r.path] = {r.dev, r.ino};
+        }
     } else {
       scan.stale.emplace_back(dir, std::move(records));
     }
@@ -225,6 +230,10 @@ Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(de
 
 const std::string &Session::dir() {
   if (!dir_.empty()) return dir_;
+  // Made and locked under the global lock: another srt's clean-up, which
+  // scans under it, would take a session directory seen unlocked for a
+  // stale one.
+  GlobalLock lock(dirs_.base);
   for (int attempt = 0; attempt < 16; ++attempt) {
     std::uint32_t r = 0;
     if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = static_cast<std::uint32_t>(::clock()) ^ static_cast<std::uint32_t>(attempt);
@@ -248,6 +257,22 @@ const std::string &Session::dir() {
 }
 
 Session::~Session() { close(); }
+
+std::function<bool(const std::string &)> Session::foreign_placeholders() const {
+  if (!has_entries(dirs_.base + "/sessions")) return {};
+  std::map<std::string, Key> live;
+  {
+    GlobalLock lock(dirs_.base);
+    live = scan_sessions(dirs_.base + "/sessions", dir_).live_paths;
+  }
+  if (live.empty()) return {};
+  return [live = std::move(live)](const std::string &path) {
+    auto it = live.find(path);
+    struct stat st{};
+    return it != live.end() && ::lstat(path.c_str(), &st) == 0 &&
+           Key{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)} == it->second;
+  };
+}
 
 void Session::append_record(const std::string &json_line) {
   std::string path = dir_ + "/" + kManifest;
@@ -285,6 +310,9 @@ void Session::create_placeholders(const std::vector<ir::Mount> &mounts) {
     struct stat st{};
     if (::lstat(m.path.c_str(), &st) == 0) {
       if (scan.live.count({st.st_dev, st.st_ino})) {
+        if (S_ISDIR(st.st_mode) != dir)
+          throw SandboxError(fmt::format("{} is another running srt's placeholder {}, where this launch needs a {}; run the command again",
+                                         util::quoted(m.path), S_ISDIR(st.st_mode) ? "directory" : "file", dir ? "directory" : "file"));
         record("shared", &st);
         if (debug_) debug_(fmt::format("placeholder {} is shared with another running srt", m.path));
         continue;

@@ -44,7 +44,16 @@ class Session {
   // SandboxError.
   const std::string &dir();
 
-  // Creates a placeholder for every Kind::missing mount. Throws SandboxError
+  // What the policy compiler asks of paths on the disk
+  // (policy::CompileContext::foreign_placeholder): whether one is a
+  // placeholder that another running srt made and still has. Empty when no
+  // other launch has a session. Read under the global lock; the answer may be
+  // stale by the time the placeholders are made, which create_placeholders
+  // checks again. Throws SandboxError.
+  std::function<bool(const std::string &)> foreign_placeholders() const;
+
+  // Creates a placeholder for every Kind::missing mount, or shares the one
+  // another running srt made at the same path. Throws SandboxError
   // when one cannot be made or the path appeared since the policy was
   // compiled; placeholders already made are then removed by close().
   void create_placeholders(const std::vector<ir::Mount> &mounts);

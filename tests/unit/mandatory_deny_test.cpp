@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <srt/error.hpp>
+
+#include <algorithm>
+#include <atomic>
 #include <set>
 
 #include <sys/stat.h>
@@ -78,4 +82,45 @@ TEST_CASE("mandatory scan: may_descend prunes directories the sandbox cannot wri
   auto found = paths(scan_mandatory_denies(t.path(), o));
   CHECK(found.count(t / "rw/.bashrc"));
   CHECK_FALSE(found.count(t / "ro/.bashrc"));
+}
+
+TEST_CASE("mandatory scan: a wide tree is listed by several threads with the same findings, in path order") {
+  srt::test::TempDir t;
+  std::set<std::string> expected;
+  for (int i = 0; i < 150; ++i) {
+    std::string d = "d" + std::to_string(i);
+    t.dir(d + "/s/x");
+    if (i % 7 == 0) {
+      t.file(d + "/s/.bashrc");
+      expected.insert(t / (d + "/s/.bashrc"));
+    }
+    if (i % 11 == 0) {
+      t.dir(d + "/s/x/.vscode");
+      expected.insert(t / (d + "/s/x/.vscode"));
+    }
+    t.file(d + "/s/x/deeper/.profile");  // below depth 3
+  }
+  MandatoryScanOptions o;
+  o.depth = 3;
+  std::atomic<int> asked{0};
+  o.may_descend = [&](const std::string &) {
+    ++asked;
+    return true;
+  };
+  auto found = scan_mandatory_denies(t.path(), o);
+  CHECK(paths(found) == expected);
+  CHECK(found.size() == expected.size());  // nothing reported twice
+  CHECK(std::is_sorted(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.path < b.path; }));
+  CHECK(asked == 150 * 3);  // d*, d*/s, d*/s/x
+}
+
+TEST_CASE("mandatory scan: a failure on any thread fails the scan") {
+  srt::test::TempDir t;
+  for (int i = 0; i < 150; ++i) t.dir("d" + std::to_string(i) + "/s");
+  MandatoryScanOptions o;
+  o.may_descend = [&](const std::string &p) {
+    if (p == t / "d149/s") throw srt::PolicyError("stop here");
+    return true;
+  };
+  CHECK_THROWS_WITH_AS(scan_mandatory_denies(t.path(), o), "stop here", srt::PolicyError);
 }

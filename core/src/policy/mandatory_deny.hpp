@@ -36,7 +36,8 @@ struct MandatoryScanOptions {
   // cannot be installed where git would look for them.
   bool protect_missing_hooks = true;
   // Whether the walk may descend into a directory (false for directories the
-  // sandbox cannot write anyway).
+  // sandbox cannot write anyway). Called from several threads at once when
+  // the tree is large.
   std::function<bool(const std::string &)> may_descend;
 };
 
@@ -45,7 +46,9 @@ struct MandatoryScanOptions {
 // their top level but not descended; `.git` directories are never walked
 // (their hooks and config are checked directly); symlinks are not followed.
 // A directory that cannot be listed is reported whole ("unreadable
-// directory"). Throws PolicyError past kMaxMandatoryScanEntries.
+// directory"). Findings come sorted by path. A large tree is listed by a few
+// threads, joined before this returns. Throws PolicyError past
+// kMaxMandatoryScanEntries or when a directory cannot be read to its end.
 std::vector<MandatoryFinding> scan_mandatory_denies(const std::string &root, const MandatoryScanOptions &options);
 
 }  // namespace srt::policy

@@ -15,15 +15,15 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <cstddef>
 #include <cstring>
 #include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 namespace srt::policy {

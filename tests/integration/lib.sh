@@ -92,6 +92,23 @@ expect_unchanged() {
     fail "$1 changed on the host: $(diff <(cat "$SCRATCH/.snapshot") <(echo "$now") | grep '^[<>]' | tr '\n' ' ')"
 }
 
+# signal_srt PID SIG STATUS: sends SIG to the srt running in the background
+# as PID and expects it to exit with STATUS.
+signal_srt() {
+  local status
+  kill "-$2" "$1"
+  set +e
+  wait "$1"
+  status=$?
+  set -e
+  [[ $status == "$3" ]] || fail "srt exited $status after SIG$2, expected $3"
+}
+
+# expect_no_process PATTERN: no process whose command line matches is left.
+expect_no_process() {
+  if pgrep -f "$1" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "$1")"; fi
+}
+
 # wait_for COMMAND...: retries for up to 10 s.
 wait_for() {
   local i

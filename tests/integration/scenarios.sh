@@ -321,13 +321,8 @@ signal_scenario() {
   env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -- sh -c "sleep $marker & sleep $marker & wait" >/dev/null 2>&1 </dev/null &
   local pid=$!
   wait_for pgrep -f "^sleep $marker" || fail "the command never started"
-  kill "-$sig" "$pid"
-  set +e
-  wait "$pid"
-  local status=$?
-  set -e
-  [[ $status == "$code" ]] || fail "srt exited $status after SIG$sig, expected $code"
-  if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
+  signal_srt "$pid" "$sig" "$code"
+  expect_no_process "sleep $marker"
 }
 
 # A signal that arrives while the sandbox is still being set up ends the
@@ -338,14 +333,9 @@ scenario_signal_during_setup() {
     env --default-signal=INT,QUIT "$SRT" --backend "$BACKEND" -- sleep "$marker" >/dev/null 2>&1 </dev/null &
     local pid=$!
     sleep "0.00$i"
-    kill -TERM "$pid"
-    set +e
-    wait "$pid"
-    local status=$?
-    set -e
-    [[ $status == 143 ]] || fail "srt exited $status after an early SIGTERM, expected 143"
+    signal_srt "$pid" TERM 143
   done
-  if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
+  expect_no_process "sleep $marker"
 }
 
 # forwarded_signal_scenario [SRT OPTIONS...]: the command itself gets the
@@ -356,14 +346,9 @@ forwarded_signal_scenario() {
     sh -c "trap 'echo got-term; exit 0' TERM; sleep $marker & echo ready; while :; do sleep 0.05; done" >"$out" 2>&1 </dev/null &
   local pid=$!
   wait_for grep -q ready "$out" || fail "the command never started: $(cat "$out")"
-  kill -TERM "$pid"
-  set +e
-  wait "$pid"
-  local status=$?
-  set -e
-  [[ $status == 143 ]] || fail "srt exited $status after SIGTERM, expected 143"
+  signal_srt "$pid" TERM 143
   expect_in "$(cat "$out")" got-term
-  if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived srt: $(pgrep -af "sleep $marker")"; fi
+  expect_no_process "sleep $marker"
 }
 
 scenario_signal_forwarded() { forwarded_signal_scenario; }
@@ -495,7 +480,7 @@ scenario_net_proxies_fail_late() {
   expect_status 125
   expect_in "$ERR" "refusing to start"
   expect_not_in "$OUT" command-ran
-  if pgrep -f "sleep $marker" >/dev/null; then fail "processes of the sandbox survived: $(pgrep -af "sleep $marker")"; fi
+  expect_no_process "sleep $marker"
 }
 
 scenario_net_http_refused() {

@@ -89,11 +89,13 @@ TEST_CASE("session: another live session's placeholders are named to the compile
   t.dir("w");
   t.file("w/own.txt", "");
   auto d = dirs_in(t);
-  srt::runtime::Session b(d, nullptr);
-  CHECK_FALSE(b.foreign_placeholders());  // no other session
+  CHECK_FALSE(srt::runtime::Session(d, nullptr).foreign_placeholders());  // no other session
   auto a = std::make_unique<srt::runtime::Session>(d, nullptr);
   a->create_placeholders(placeholders(t));
-  auto foreign = b.foreign_placeholders();
+  // A session notes the others' placeholders when it starts, as the
+  // compiler runs right after.
+  auto b = std::make_unique<srt::runtime::Session>(d, nullptr);
+  auto foreign = b->foreign_placeholders();
   REQUIRE(foreign);
   CHECK(foreign(t / "w/.mcp.json"));
   CHECK(foreign(t / "w/.vscode"));
@@ -106,10 +108,11 @@ TEST_CASE("session: another live session's placeholders are named to the compile
   fs::remove(t / "w/.mcp.json");
   fs::rename(t / "w/moved", t / "w/.mcp.json");
   a.reset();
-  CHECK_FALSE(b.foreign_placeholders());
+  b = std::make_unique<srt::runtime::Session>(d, nullptr);
+  CHECK_FALSE(b->foreign_placeholders());
   // The session's own placeholders are not foreign to it.
-  b.create_placeholders(placeholders(t));
-  CHECK_FALSE(b.foreign_placeholders());
+  b->create_placeholders(placeholders(t));
+  CHECK_FALSE(b->foreign_placeholders());
 }
 
 TEST_CASE("session: a shared placeholder of the other kind is refused") {

@@ -211,8 +211,12 @@ bool has_entries(const std::string &dir) {
 
 }  // namespace
 
-void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) {
-  if (!has_entries(dirs.base + "/sessions")) return;
+namespace {
+
+// Cleans what srts that died left behind; returns the placeholders of the
+// live sessions by path.
+std::map<std::string, Key> clean_and_scan(const Dirs &dirs, const Session::Log &debug) {
+  if (!has_entries(dirs.base + "/sessions")) return {};
   GlobalLock lock(dirs.base);
   auto scan = scan_sessions(dirs.base + "/sessions", "");
   for (auto &[dir, records] : scan.stale) {
@@ -224,9 +228,14 @@ void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) {
     remove_tree_shallow(dir);
     if (debug) debug(fmt::format("removed stale session {}", dir));
   }
+  return std::move(scan.live_paths);
 }
 
-Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)) { clean_stale_sessions(dirs_, debug_); }
+}  // namespace
+
+void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) { clean_and_scan(dirs, debug); }
+
+Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)), foreign_(clean_and_scan(dirs_, debug_)) {}
 
 const std::string &Session::dir() {
   if (!dir_.empty()) return dir_;
@@ -259,17 +268,11 @@ const std::string &Session::dir() {
 Session::~Session() { close(); }
 
 std::function<bool(const std::string &)> Session::foreign_placeholders() const {
-  if (!has_entries(dirs_.base + "/sessions")) return {};
-  std::map<std::string, Key> live;
-  {
-    GlobalLock lock(dirs_.base);
-    live = scan_sessions(dirs_.base + "/sessions", dir_).live_paths;
-  }
-  if (live.empty()) return {};
-  return [live = std::move(live)](const std::string &path) {
-    auto it = live.find(path);
+  if (foreign_.empty()) return {};
+  return [this](const std::string &path) {
+    auto it = foreign_.find(path);
     struct stat st{};
-    return it != live.end() && ::lstat(path.c_str(), &st) == 0 &&
+    return it != foreign_.end() && ::lstat(path.c_str(), &st) == 0 &&
            Key{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)} == it->second;
   };
 }

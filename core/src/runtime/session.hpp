@@ -16,7 +16,9 @@
 
 #include <srt/policy.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +33,8 @@ class Session {
  public:
   using Log = std::function<void(const std::string &)>;
 
-  // Removes stale sessions. The session directory itself is made when first
+  // Removes stale sessions and notes the placeholders of the live ones
+  // (foreign_placeholders). The session directory itself is made when first
   // needed (dir(), create_placeholders with something to create): a launch
   // without network and without placeholders leaves nothing on disk. Throws
   // SandboxError.
@@ -47,9 +50,11 @@ class Session {
   // What the policy compiler asks of paths on the disk
   // (policy::CompileContext::foreign_placeholder): whether one is a
   // placeholder that another running srt made and still has. Empty when no
-  // other launch has a session. Read under the global lock; the answer may be
-  // stale by the time the placeholders are made, which create_placeholders
-  // checks again. Throws SandboxError.
+  // other launch had a session when this one was constructed (the
+  // constructor reads their manifests under the global lock, as it cleans the
+  // stale ones). The answer may be stale by the time the placeholders are
+  // made, which create_placeholders checks again. Valid while the Session
+  // lives.
   std::function<bool(const std::string &)> foreign_placeholders() const;
 
   // Creates a placeholder for every Kind::missing mount, or shares the one
@@ -67,6 +72,7 @@ class Session {
 
   Dirs dirs_;
   Log debug_;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> foreign_;  // path -> (dev, ino)
   std::string dir_;
   int lock_fd_ = -1;
   bool closed_ = false;

@@ -268,12 +268,13 @@ const std::string &Sandbox::settings_source() const { return impl_->settings.sou
 
 ir::Policy Sandbox::compile() const {
   auto dirs = runtime::dir_paths();
-  // Placeholders a killed srt left behind would otherwise look like the
-  // user's files to the compiler.
   struct stat st{};
-  if (::lstat((dirs.base + "/sessions").c_str(), &st) == 0)
-    runtime::clean_stale_sessions(dirs, [this](const std::string &m) { impl_->log(LogLevel::debug, m); });
-  return impl_->compile(dirs);
+  if (::lstat((dirs.base + "/sessions").c_str(), &st) != 0) return impl_->compile(dirs);
+  // As a launch sees it: placeholders a killed srt left behind are removed
+  // (they would look like the user's files), those of running launches are
+  // shared.
+  runtime::Session session(dirs, [this](const std::string &m) { impl_->log(LogLevel::debug, m); });
+  return impl_->compile(dirs, session.foreign_placeholders());
 }
 
 std::vector<PluginStatus> Sandbox::plugins() const {

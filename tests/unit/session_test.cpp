@@ -145,7 +145,7 @@ TEST_CASE("session: placeholders of an srt that died are removed by the next one
   ::waitpid(pid, &status, 0);
   REQUIRE(WIFSIGNALED(status));
   CHECK(fs::exists(t / "w/.mcp.json"));
-  srt::runtime::clean_stale_sessions(d, nullptr);
+  srt::runtime::Session next(d, nullptr);  // the next srt
   CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
   CHECK_FALSE(fs::exists(t / "w/.vscode"));
   CHECK(fs::is_empty(t / "run/sessions"));

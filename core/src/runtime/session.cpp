@@ -209,10 +209,6 @@ bool has_entries(const std::string &dir) {
   return any;
 }
 
-}  // namespace
-
-namespace {
-
 // Cleans what srts that died left behind; returns the placeholders of the
 // live sessions by path.
 std::map<std::string, Key> clean_and_scan(const Dirs &dirs, const Session::Log &debug) {
@@ -232,8 +228,6 @@ std::map<std::string, Key> clean_and_scan(const Dirs &dirs, const Session::Log &
 }
 
 }  // namespace
-
-void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug) { clean_and_scan(dirs, debug); }
 
 Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)), foreign_(clean_and_scan(dirs_, debug_)) {}
 

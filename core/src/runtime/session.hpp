@@ -78,8 +78,4 @@ class Session {
   bool closed_ = false;
 };
 
-// Removes the placeholders and directories of sessions whose srt is gone.
-// Called by Session's constructor; exposed for tests.
-void clean_stale_sessions(const Dirs &dirs, const Session::Log &debug);
-
 }  // namespace srt::runtime

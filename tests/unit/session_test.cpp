@@ -38,6 +38,7 @@ TEST_CASE("session: placeholders exist while the session lives and are removed a
   auto d = dirs_in(t);
   {
     srt::runtime::Session s(d, nullptr);
+    s.end_compile();  // as a launch does once its policy is compiled
     s.create_placeholders(placeholders(t));
     CHECK(fs::is_regular_file(t / "w/.mcp.json"));
     CHECK(fs::is_directory(t / "w/.vscode"));
@@ -53,6 +54,7 @@ TEST_CASE("session: what the user changed is left alone") {
   auto d = dirs_in(t);
   {
     srt::runtime::Session s(d, nullptr);
+    s.end_compile();
     s.create_placeholders(placeholders(t));
     t.file("w/.mcp.json", "{\"real\": true}");  // written by the user on the host meanwhile
     t.file("w/.vscode/settings.json", "{}");
@@ -66,6 +68,7 @@ TEST_CASE("session: a path that appeared since compiling is refused") {
   t.file("w/.mcp.json", "{}");
   auto d = dirs_in(t);
   srt::runtime::Session s(d, nullptr);
+  s.end_compile();
   CHECK_THROWS_WITH_AS(s.create_placeholders(placeholders(t)), doctest::Contains("appeared"), srt::SandboxError);
 }
 
@@ -74,9 +77,11 @@ TEST_CASE("session: a placeholder shared by two live sessions is removed by the 
   t.dir("w");
   auto d = dirs_in(t);
   auto a = std::make_unique<srt::runtime::Session>(d, nullptr);
+  a->end_compile();
   a->create_placeholders(placeholders(t));
   {
     srt::runtime::Session b(d, nullptr);
+    b.end_compile();
     b.create_placeholders(placeholders(t));  // sees a's placeholders: shared, not "appeared"
     a.reset();
     CHECK(fs::exists(t / "w/.mcp.json"));  // b still relies on it
@@ -91,10 +96,12 @@ TEST_CASE("session: another live session's placeholders are named to the compile
   auto d = dirs_in(t);
   CHECK_FALSE(srt::runtime::Session(d, nullptr).foreign_placeholders());  // no other session
   auto a = std::make_unique<srt::runtime::Session>(d, nullptr);
+  a->end_compile();
   a->create_placeholders(placeholders(t));
   // A session notes the others' placeholders when it starts, as the
   // compiler runs right after.
   auto b = std::make_unique<srt::runtime::Session>(d, nullptr);
+  b->end_compile();
   auto foreign = b->foreign_placeholders();
   REQUIRE(foreign);
   CHECK(foreign(t / "w/.mcp.json"));
@@ -109,6 +116,7 @@ TEST_CASE("session: another live session's placeholders are named to the compile
   fs::rename(t / "w/moved", t / "w/.mcp.json");
   a.reset();
   b = std::make_unique<srt::runtime::Session>(d, nullptr);
+  b->end_compile();
   CHECK_FALSE(b->foreign_placeholders());
   // The session's own placeholders are not foreign to it.
   b->create_placeholders(placeholders(t));
@@ -120,8 +128,10 @@ TEST_CASE("session: a shared placeholder of the other kind is refused") {
   t.dir("w");
   auto d = dirs_in(t);
   srt::runtime::Session a(d, nullptr);
+  a.end_compile();
   a.create_placeholders(placeholders(t));
   srt::runtime::Session b(d, nullptr);
+  b.end_compile();
   std::vector<srt::ir::Mount> as_dir = {{t / "w/.mcp.json", Access::read_only, Kind::missing, Placeholder::dir, false, "m"}};
   CHECK_THROWS_WITH_AS(b.create_placeholders(as_dir), doctest::Contains("where this launch needs a directory"), srt::SandboxError);
 }
@@ -135,6 +145,7 @@ TEST_CASE("session: placeholders of an srt that died are removed by the next one
     // A child "srt" that creates its placeholders and is killed.
     try {
       auto *s = new srt::runtime::Session(d, nullptr);
+      s->end_compile();
       s->create_placeholders(placeholders(t));
     } catch (...) {
       ::_exit(1);
@@ -146,6 +157,7 @@ TEST_CASE("session: placeholders of an srt that died are removed by the next one
   REQUIRE(WIFSIGNALED(status));
   CHECK(fs::exists(t / "w/.mcp.json"));
   srt::runtime::Session next(d, nullptr);  // the next srt
+  next.end_compile();
   CHECK_FALSE(fs::exists(t / "w/.mcp.json"));
   CHECK_FALSE(fs::exists(t / "w/.vscode"));
   CHECK(fs::is_empty(t / "run/sessions"));
@@ -156,6 +168,7 @@ TEST_CASE("session: a launch with nothing to record leaves nothing on disk; dir(
   auto d = dirs_in(t);
   {
     srt::runtime::Session s(d, nullptr);
+    s.end_compile();
     s.create_placeholders({});
     CHECK(fs::is_empty(t / "run/sessions"));
     const std::string &dir = s.dir();

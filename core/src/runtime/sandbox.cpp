@@ -272,7 +272,7 @@ ir::Policy Sandbox::compile() const {
   if (::lstat((dirs.base + "/sessions").c_str(), &st) != 0) return impl_->compile(dirs);
   // As a launch sees it: placeholders a killed srt left behind are removed
   // (they would look like the user's files), those of running launches are
-  // shared.
+  // shared. The session holds srt's global lock until it goes.
   runtime::Session session(dirs, [this](const std::string &m) { impl_->log(LogLevel::debug, m); });
   return impl_->compile(dirs, session.foreign_placeholders());
 }
@@ -454,6 +454,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   // compiler looks at the disk.
   state->session = std::make_unique<runtime::Session>(dirs, [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
   ir::Policy policy = impl.compile(dirs, state->session->foreign_placeholders());
+  state->session->end_compile();
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
 
   std::string policy_json = boost::json::serialize(ir::to_json(policy));

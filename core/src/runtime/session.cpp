@@ -22,6 +22,28 @@
 
 namespace srt::runtime {
 
+// Holds the runtime-wide lock for bookkeeping across concurrent srt processes.
+class GlobalLock {
+ public:
+  explicit GlobalLock(const std::string &base) {
+    std::string path = base + "/lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd_ < 0) throw SandboxError(fmt::format("cannot open {}: {}", util::quoted(path), std::strerror(errno)));
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) {
+        int err = errno;
+        ::close(fd_);
+        throw SandboxError(fmt::format("cannot lock {}: {}", util::quoted(path), std::strerror(err)));
+      }
+  }
+  ~GlobalLock() { ::close(fd_); }
+  GlobalLock(const GlobalLock &) = delete;
+  GlobalLock &operator=(const GlobalLock &) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 namespace {
 
 constexpr const char *kManifest = "placeholders.jsonl";
@@ -40,23 +62,6 @@ struct Placeholder {
   bool known = false;  // dev/ino recorded
 };
 
-// Holds the runtime-wide lock for bookkeeping across concurrent srt processes.
-class GlobalLock {
- public:
-  explicit GlobalLock(const std::string &base) {
-    std::string path = base + "/lock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd_ < 0) throw SandboxError(fmt::format("cannot open {}: {}", util::quoted(path), std::strerror(errno)));
-    while (::flock(fd_, LOCK_EX) != 0)
-      if (errno != EINTR) throw SandboxError(fmt::format("cannot lock {}: {}", util::quoted(path), std::strerror(errno)));
-  }
-  ~GlobalLock() { ::close(fd_); }
-  GlobalLock(const GlobalLock &) = delete;
-  GlobalLock &operator=(const GlobalLock &) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 std::string read_file(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -211,9 +216,9 @@ bool has_entries(const std::string &dir) {
 
 // Cleans what srts that died left behind; returns the placeholders of the
 // live sessions by path.
+// Must be called with the global lock held.
 std::map<std::string, Key> clean_and_scan(const Dirs &dirs, const Session::Log &debug) {
   if (!has_entries(dirs.base + "/sessions")) return {};
-  GlobalLock lock(dirs.base);
   auto scan = scan_sessions(dirs.base + "/sessions", "");
   for (auto &[dir, records] : scan.stale) {
     for (const auto &r : records) {
@@ -229,14 +234,25 @@ std::map<std::string, Key> clean_and_scan(const Dirs &dirs, const Session::Log &
 
 }  // namespace
 
-Session::Session(const Dirs &dirs, Log debug) : dirs_(dirs), debug_(std::move(debug)), foreign_(clean_and_scan(dirs_, debug_)) {}
+// The global lock is held until end_compile(): no other srt makes or removes
+// a placeholder while this launch's compiler looks at the disk, so the
+// placeholders noted here are all there are.
+Session::Session(const Dirs &dirs, Log debug)
+    : dirs_(dirs), debug_(std::move(debug)), compile_lock_(std::make_unique<GlobalLock>(dirs_.base)),
+      foreign_(clean_and_scan(dirs_, debug_)) {}
+
+void Session::end_compile() { compile_lock_.reset(); }
+
+std::unique_ptr<GlobalLock> Session::global_lock() const {
+  return compile_lock_ ? nullptr : std::make_unique<GlobalLock>(dirs_.base);
+}
 
 const std::string &Session::dir() {
   if (!dir_.empty()) return dir_;
   // Made and locked under the global lock: another srt's clean-up, which
   // scans under it, would take a session directory seen unlocked for a
   // stale one.
-  GlobalLock lock(dirs_.base);
+  auto lock = global_lock();
   for (int attempt = 0; attempt < 16; ++attempt) {
     std::uint32_t r = 0;
     if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = static_cast<std::uint32_t>(::clock()) ^ static_cast<std::uint32_t>(attempt);
@@ -288,7 +304,7 @@ void Session::create_placeholders(const std::vector<ir::Mount> &mounts) {
   for (const auto &m : mounts) any = any || m.kind == ir::Kind::missing;
   if (!any) return;
   dir();  // the manifest lives there
-  GlobalLock lock(dirs_.base);
+  auto lock = global_lock();
   auto scan = scan_sessions(dirs_.base + "/sessions", dir_);
   for (const auto &m : mounts) {
     if (m.kind != ir::Kind::missing) continue;
@@ -341,7 +357,7 @@ void Session::close() {
   try {
     auto mine = read_manifest(dir_);
     if (!mine.empty()) {
-      GlobalLock lock(dirs_.base);
+      auto lock = global_lock();
       auto scan = scan_sessions(dirs_.base + "/sessions", dir_);
       // Deepest first, so that a placeholder directory is empty when its turn comes.
       std::sort(mine.begin(), mine.end(), [](const Placeholder &a, const Placeholder &b) { return a.path > b.path; });

@@ -29,12 +29,16 @@ namespace srt::runtime {
 inline constexpr const char *kHttpSocketName = "http.sock";
 inline constexpr const char *kSocksSocketName = "socks.sock";
 
+class GlobalLock;  // srt's runtime-wide bookkeeping lock (session.cpp)
+
 class Session {
  public:
   using Log = std::function<void(const std::string &)>;
 
-  // Removes stale sessions and notes the placeholders of the live ones
-  // (foreign_placeholders). The session directory itself is made when first
+  // Takes srt's global lock, removes stale sessions and notes the
+  // placeholders of the live ones (foreign_placeholders). The lock is held
+  // until end_compile(), so that no other srt makes or removes placeholders
+  // while the policy is compiled. The session directory itself is made when first
   // needed (dir(), create_placeholders with something to create): a launch
   // without network and without placeholders leaves nothing on disk. Throws
   // SandboxError.
@@ -42,6 +46,11 @@ class Session {
   ~Session();
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
+
+  // Releases the global lock taken by the constructor: call it once the
+  // policy is compiled (the destructor does otherwise). Until then the
+  // session's other operations use that lock.
+  void end_compile();
 
   // The session directory, created (and locked) on first use. Throws
   // SandboxError.
@@ -52,9 +61,8 @@ class Session {
   // placeholder that another running srt made and still has. Empty when no
   // other launch had a session when this one was constructed (the
   // constructor reads their manifests under the global lock, as it cleans the
-  // stale ones). The answer may be stale by the time the placeholders are
-  // made, which create_placeholders checks again. Valid while the Session
-  // lives.
+  // stale ones). Exact until end_compile(); after it, create_placeholders
+  // checks again what changed. Valid while the Session lives.
   std::function<bool(const std::string &)> foreign_placeholders() const;
 
   // Creates a placeholder for every Kind::missing mount, or shares the one
@@ -69,9 +77,12 @@ class Session {
 
  private:
   void append_record(const std::string &json_line);
+  // The global lock for one operation, or null while compile_lock_ holds it.
+  std::unique_ptr<GlobalLock> global_lock() const;
 
   Dirs dirs_;
   Log debug_;
+  std::unique_ptr<GlobalLock> compile_lock_;
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> foreign_;  // path -> (dev, ino)
   std::string dir_;
   int lock_fd_ = -1;

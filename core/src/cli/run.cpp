@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/control.hpp"
 #include "cli/output.hpp"
+#include "cli/signals.hpp"
 
 #include <fmt/format.h>
 
@@ -14,7 +15,6 @@
 #include <cstring>
 #include <poll.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 namespace srt::cli {
@@ -28,28 +28,6 @@ constexpr std::chrono::seconds kSignalGracePeriod{5};
 // How long a command stopped because its control channel failed gets before
 // it is killed.
 constexpr std::chrono::seconds kControlFailureGrace{2};
-
-constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD};
-
-class SignalFd {
- public:
-  SignalFd() {
-    sigemptyset(&mask_);
-    for (int s : kHandledSignals) sigaddset(&mask_, s);
-    if (::sigprocmask(SIG_BLOCK, &mask_, &old_) != 0) throw SandboxError(fmt::format("sigprocmask: {}", std::strerror(errno)));
-    fd_ = ::signalfd(-1, &mask_, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (fd_ < 0) throw SandboxError(fmt::format("signalfd: {}", std::strerror(errno)));
-  }
-  ~SignalFd() {
-    ::close(fd_);
-    ::sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  int fd() const { return fd_; }
-
- private:
-  sigset_t mask_, old_;
-  int fd_ = -1;
-};
 
 // Each proxied connection holds a few descriptors in srt (client, upstream,
 // splice pipes): 1000 concurrent tunnels do not fit the usual soft limit of
@@ -131,9 +109,13 @@ int run_command(const Invocation &inv) {
 
   std::optional<ControlChannel> control;
   if (inv.control_fd) control.emplace(*inv.control_fd);
-  SignalFd signals;  // before spawn: no signal can slip between launch and the loop
+  SignalSource signals;  // before spawn: no signal can slip between launch and the loop
   SpawnOptions so;
+#ifdef __linux__
+  // macOS has no subreaper: there the command's orphans stay in its
+  // sandbox (Seatbelt's profile is inherited), but srt does not wait for them.
   so.reap_orphans = true;
+#endif
   so.fd_limit = raise_fd_limit(inv.debug);
   Child child = sandbox.spawn(cmd, so);
   bool pty = sandbox.settings().allowPty;
@@ -167,9 +149,9 @@ int run_command(const Invocation &inv) {
       has_deadline = false;
     }
     if (!(fds[0].revents & POLLIN)) continue;
-    struct signalfd_siginfo si{};
-    while (::read(signals.fd(), &si, sizeof si) == sizeof si) {
-      int sig = static_cast<int>(si.ssi_signo);
+    CaughtSignal caught;
+    while (signals.next(caught)) {
+      int sig = caught.signo;
       if (sig == SIGCHLD) continue;
       if (sig == SIGWINCH) {
         if (child.started()) child.signal(SIGWINCH);
@@ -177,7 +159,7 @@ int run_command(const Invocation &inv) {
       }
       // With allowPty the sandbox shares srt's terminal, which delivered its
       // own signals to the command already.
-      if (pty && si.ssi_code == SI_KERNEL) continue;
+      if (pty && caught.from_kernel) continue;
       if (interrupted_by == 0) {
         interrupted_by = sig;
         if (inv.debug) debug(fmt::format("received signal {}; forwarding it to the sandbox", sig));

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "runtime/locations.hpp"
+#include "util/fd.hpp"
 
 #include <srt/error.hpp>
 
@@ -86,7 +87,7 @@ class Scratch {
   static bool connected(int fd) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, kConnectionWaitMs) <= 0) return false;
-    int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+    int c = util::cloexec_accept(fd);
     if (c >= 0) ::close(c);
     return c >= 0;
   }
@@ -98,7 +99,7 @@ class Scratch {
 
  private:
   int listen_tcp() {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = util::cloexec_socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -110,7 +111,7 @@ class Scratch {
     return fd;
   }
   static int listen_unix(const std::string &path) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = util::cloexec_socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
     if (path.size() >= sizeof sa.sun_path) throw SandboxError(fmt::format("selftest: socket path too long: {}", path));

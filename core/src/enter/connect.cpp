@@ -3,6 +3,7 @@
 #include "enter/proxy_url.hpp"
 #include "enter/stream_copy.hpp"
 #include "enter/sys.hpp"
+#include "util/fd.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -49,7 +50,7 @@ std::string printable(std::string_view s) {
 }
 
 int connect_loopback(std::uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int fd = srt::util::cloexec_socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
   sockaddr_in a{};
   a.sin_family = AF_INET;

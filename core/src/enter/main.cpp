@@ -14,13 +14,17 @@
 // Exit status when the command cannot be started: 127 not found, 126 not
 // executable, 125 srt-enter itself failed (bad usage, the bridge or the
 // seccomp filter could not be set up: the command never runs without them).
-#include "enter/bridge.hpp"
 #include "enter/connect.hpp"
+#include "enter/options.hpp"
+#include "enter/sys.hpp"
+#include "util/fd.hpp"
+#ifdef __linux__
+#include "enter/bridge.hpp"
 #include "enter/forward.hpp"
 #include "enter/listeners.hpp"
-#include "enter/options.hpp"
 #include "enter/seccomp_program.hpp"
-#include "enter/sys.hpp"
+#endif
+#include "util/fd.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -62,7 +66,7 @@ void report_ready(int report_fd) {
   // our pid into srt's pid namespace.
   ssize_t n;
   do {
-    n = send(report_fd, kReadyMessage, sizeof kReadyMessage - 1, MSG_NOSIGNAL);
+    n = srt::util::send_nosignal(report_fd, kReadyMessage, sizeof kReadyMessage - 1);
   } while (n < 0 && errno == EINTR);
   if (n < 0) die_errno("cannot report to srt");
 }
@@ -101,21 +105,31 @@ void await_go(int report_fd) {
 
 int main(int argc, char **argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "connect") return run_connect(argc - 2, argv + 2);
+#ifdef __linux__
   if (argc >= 2 && std::string_view(argv[1]) == "forward") run_forward(argc - 2, argv + 2);
+#endif
 
   Options o = parse_options(argc, argv);
 
+#ifdef __linux__
   std::optional<SeccompProgram> filter;
   if (o.seccomp_fd >= 0) filter = read_seccomp_program(o.seccomp_fd);
+#else
+  // Linux kernel features: srt never asks for them elsewhere.
+  if (o.seccomp_fd >= 0) die("--seccomp-fd: this system has no seccomp");
+  if (!o.bridges.empty()) die("--bridge: this system has no network namespaces to bridge");
+#endif
 
   // Listening before the command starts: its first connection is queued,
   // never refused. The relay is forked before the filter is installed (it
   // must create Unix sockets) and before the signals are reset.
+#ifdef __linux__
   int bridge_ready = -1;
   if (!o.bridges.empty()) {
     std::vector<Listener> listeners = open_listeners(o.bridges);
     bridge_ready = start_bridge(o.bridges, listeners);
   }
+#endif
 
   reset_signals(o.reset_signals);
 
@@ -125,8 +139,10 @@ int main(int argc, char **argv) {
   // cannot change its group.)
   if (o.own_group && getpgrp() != getpid() && setpgid(0, 0) != 0) die_errno("setpgid");
 
+#ifdef __linux__
   // The relay set itself up meanwhile.
   if (bridge_ready >= 0) await_bridge(bridge_ready);
+#endif
 
   if (o.report_fd >= 0) report_ready(o.report_fd);
   if (o.await_go) await_go(o.report_fd);
@@ -136,7 +152,9 @@ int main(int argc, char **argv) {
   // that no sandbox rule sees).
   cloexec_from(3);
 
+#ifdef __linux__
   if (filter) apply_seccomp_program(*filter);
+#endif
 
   exec_command(o.command);
 }

@@ -9,12 +9,15 @@
 namespace srt::enter {
 namespace {
 
+#ifdef __linux__
 constexpr std::size_t kSpliceChunk = 1 << 20;
+#endif
 constexpr std::size_t kCopyBuffer = 64 * 1024;
 
 }  // namespace
 
 int copy_stream(int in, int out) {
+#ifdef __linux__
   for (;;) {
     ssize_t n = splice(in, nullptr, out, nullptr, kSpliceChunk, SPLICE_F_MOVE);
     if (n > 0) continue;
@@ -25,6 +28,7 @@ int copy_stream(int in, int out) {
     if (errno == EINVAL) break;
     return errno;
   }
+#endif
   static char buf[kCopyBuffer];
   for (;;) {
     ssize_t n = read(in, buf, sizeof buf);

@@ -12,10 +12,12 @@
 
 namespace srt::enter {
 
+#ifdef __linux__
 namespace {
 // CLOSE_RANGE_CLOEXEC (linux/close_range.h, Linux 5.11).
 constexpr unsigned kCloseRangeCloexec = 1u << 2;
 }  // namespace
+#endif
 
 bool parse_number(std::string_view s, int max, int &out) {
   if (s.empty() || s.size() > 9) return false;
@@ -71,9 +73,11 @@ void close_fd(int fd) {
 }
 
 void cloexec_from(int lowest) {
+#ifdef __linux__
   if (syscall(SYS_close_range, static_cast<unsigned>(lowest), ~0u, kCloseRangeCloexec) == 0) return;
   // ENOSYS before Linux 5.11; EPERM under container filters that predate it.
   if (errno != ENOSYS && errno != EPERM && errno != EINVAL) die_errno("close_range");
+#endif
   rlimit rl{};
   int end = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < static_cast<rlim_t>(kMaxFdScan) ? static_cast<int>(rl.rlim_cur)
                                                                                                     : kMaxFdScan;

@@ -60,6 +60,7 @@ struct Entry {
   unsigned char type;  // DT_*
 };
 
+#ifdef __linux__
 class Listing {
  public:
   // Opens `dir` (a directory, not through a symlink). False if it cannot be
@@ -98,6 +99,41 @@ class Listing {
   int fd_ = -1;
   std::size_t pos_ = 0, len_ = 0;
 };
+#else
+class Listing {
+ public:
+  // Opens `dir` (a directory, not through a symlink). False if it cannot be
+  // listed.
+  bool open(const std::string &dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    dir_ = ::fdopendir(fd);
+    if (!dir_) ::close(fd);
+    return dir_ != nullptr;
+  }
+  ~Listing() {
+    if (dir_) ::closedir(dir_);
+  }
+  Listing() = default;
+  Listing(const Listing &) = delete;
+  Listing &operator=(const Listing &) = delete;
+
+  // As on Linux (readdir's buffer is the DIR's own, so `buf` is unused).
+  std::optional<Entry> next(const std::string &dir, std::vector<char> &) {
+    errno = 0;
+    const struct dirent *d = ::readdir(dir_);
+    if (!d) {
+      if (errno != 0)
+        throw PolicyError(fmt::format("the mandatory-deny scan cannot read directory {}: {}", util::quoted(dir), std::strerror(errno)));
+      return std::nullopt;
+    }
+    return Entry{d->d_name, d->d_type};
+  }
+
+ private:
+  DIR *dir_ = nullptr;
+};
+#endif
 
 // A directory waiting to be listed, and how deep it is below the root.
 struct Pending {

@@ -60,7 +60,7 @@ void Child::State::finish(int wait_status) {
     // Drain a report that arrived just before the launcher exited.
     while (!command_pid && !report_eof && report_fd >= 0) {
       bool eof = false;
-      auto r = runtime::read_report(report_fd, eof);
+      auto r = runtime::read_report(report_fd, launcher, eof);
       if (r) command_pid = r->pid;
       if (eof || !r) break;
     }
@@ -122,7 +122,7 @@ bool Child::started() const {
 void Child::handle_report() {
   if (s_->report_eof) return;
   bool eof = false;
-  if (auto r = runtime::read_report(s_->report_fd, eof)) {
+  if (auto r = runtime::read_report(s_->report_fd, s_->launcher, eof)) {
     s_->command_pid = r->pid;
     if (s_->log) s_->log(LogLevel::debug, fmt::format("sandbox is set up; the command is pid {}", r->pid));
   }

@@ -2,13 +2,18 @@
 // created in srt's process before fork (prepare_confinement: allocates,
 // opens paths), and the child applies them with raw system calls only
 // (apply_confinement: async-signal-safe, between fork and exec).
+//
+// confine_linux.cpp does every step; confine_darwin.cpp only the new
+// session, and refuses a plan that asks for more (never a weaker launch).
 #pragma once
 
 #include <srt/launch.hpp>
 
 #include <functional>
-#include <linux/filter.h>
 #include <vector>
+#ifdef __linux__
+#include <linux/filter.h>
+#endif
 #include <sys/types.h>
 #include <string>
 
@@ -25,8 +30,10 @@ struct PreparedConfinement {
   // For plans that run the command directly (Confinement::syscall_filter):
   // every descriptor above 2 marked close-on-exec, then this filter.
   bool close_fds = false;
+#ifdef __linux__
   std::vector<sock_filter> filter;
   sock_fprog filter_prog{};
+#endif
   PreparedConfinement() = default;
   PreparedConfinement(const PreparedConfinement &) = delete;
   PreparedConfinement &operator=(const PreparedConfinement &) = delete;

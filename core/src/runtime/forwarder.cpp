@@ -2,6 +2,7 @@
 
 #include "runtime/session.hpp"
 #include "runtime/spawn.hpp"
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 #include <srt/error.hpp>
@@ -47,7 +48,7 @@ class Fd {
 Fd listen_unix(const std::string &path) {
   sockaddr_un a{};
   if (path.size() >= sizeof a.sun_path) throw SandboxError(fmt::format("socket path too long: {}", util::quoted(path)));
-  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  Fd fd(util::cloexec_socket(AF_UNIX, SOCK_STREAM, 0));
   if (fd.get() < 0) throw SandboxError(fmt::format("socket: {}", std::strerror(errno)));
   a.sun_family = AF_UNIX;
   std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
@@ -74,7 +75,7 @@ Forwarder::Forwarder(const std::string &enter, const std::string &session_dir, s
     ++target;
   }
   int ready[2];
-  if (::pipe2(ready, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe2: {}", std::strerror(errno)));
+  if (!util::cloexec_pipe(ready)) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
   Fd ready_read(ready[0]), ready_write(ready[1]);
   Fd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (null.get() < 0) throw SandboxError(fmt::format("cannot open /dev/null: {}", std::strerror(errno)));

@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include <sys/random.h>
+#include <unistd.h>
 #include <sys/un.h>
 
 #include <cerrno>
@@ -35,13 +36,9 @@ net::Protocol protocol_from(int32_t p) {
 
 std::string make_proxy_token() {
   unsigned char bytes[kTokenBytes];
-  std::size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw SandboxError(fmt::format("cannot make a proxy password: getrandom: {}", std::strerror(errno)));
-    got += static_cast<std::size_t>(n);
-  }
+  static_assert(sizeof bytes <= 256, "getentropy returns at most 256 bytes");
+  if (::getentropy(bytes, sizeof bytes) != 0)
+    throw SandboxError(fmt::format("cannot make a proxy password: getentropy: {}", std::strerror(errno)));
   std::string hex;
   for (unsigned char b : bytes) hex += fmt::format("{:02x}", b);
   return hex;

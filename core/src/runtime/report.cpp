@@ -1,5 +1,7 @@
 #include "runtime/report.hpp"
 
+#include "util/fd.hpp"
+
 #include <srt/error.hpp>
 
 #include <fmt/format.h>
@@ -13,10 +15,11 @@
 
 namespace srt::runtime {
 
+#ifdef __linux__
+// Datagrams with the sender's credentials attached by the kernel.
 ReportChannel make_report_channel() {
   int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-    throw SandboxError(fmt::format("socketpair: {}", std::strerror(errno)));
+  if (!util::cloexec_socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) throw SandboxError(fmt::format("socketpair: {}", std::strerror(errno)));
   int on = 1;
   if (::setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
     int err = errno;
@@ -27,7 +30,7 @@ ReportChannel make_report_channel() {
   return {sv[0], sv[1]};
 }
 
-std::optional<Ready> read_report(int fd, bool &eof) {
+std::optional<Ready> read_report(int fd, pid_t, bool &eof) {
   eof = false;
   char data[64];
   alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(struct ucred))];
@@ -59,17 +62,46 @@ std::optional<Ready> read_report(int fd, bool &eof) {
   }
   return std::nullopt;
 }
+#else
+// macOS has neither SOCK_SEQPACKET for Unix sockets nor credentials that
+// name the sender: a stream, and the pid srt knows itself (report.hpp).
+ReportChannel make_report_channel() {
+  int sv[2];
+  if (!util::cloexec_socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) throw SandboxError(fmt::format("socketpair: {}", std::strerror(errno)));
+  return {sv[0], sv[1]};
+}
+
+std::optional<Ready> read_report(int fd, pid_t launcher, bool &eof) {
+  eof = false;
+  char data[64];
+  ssize_t n;
+  do {
+    n = ::recv(fd, data, sizeof data, MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    eof = errno != EAGAIN && errno != EWOULDBLOCK;
+    return std::nullopt;
+  }
+  if (n == 0) {
+    eof = true;
+    return std::nullopt;
+  }
+  // srt-enter writes its one message in one send, before it execs.
+  if (std::string_view(data, static_cast<std::size_t>(n)) != std::string_view(kEnterReadyMessage)) return std::nullopt;
+  return Ready{launcher};
+}
+#endif
 
 void send_go(int fd) {
   ssize_t n;
   do {
-    n = ::send(fd, kGoMessage, sizeof kGoMessage - 1, MSG_NOSIGNAL);
+    n = util::send_nosignal(fd, kGoMessage, sizeof kGoMessage - 1);
   } while (n < 0 && errno == EINTR);
 }
 
 ReportChannel make_status_pipe() {
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe2: {}", std::strerror(errno)));
+  if (!util::cloexec_pipe(p)) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
   // Read once the launcher has exited; should anything else still hold the
   // write end, srt must not wait for it.
   if (::fcntl(p[0], F_SETFL, O_NONBLOCK) != 0) {

@@ -1,7 +1,11 @@
 // The channel srt-enter uses to tell srt, from inside the sandbox, that the
-// sandbox is set up and which process the command is. The kernel attests the
-// sender's pid (SCM_CREDENTIALS) and translates it into srt's pid namespace,
-// so srt can signal the command's process group without trusting the sandbox.
+// sandbox is set up and which process the command is. On Linux the kernel
+// attests the sender's pid (SCM_CREDENTIALS) and translates it into srt's pid
+// namespace, so srt can signal the command's process group without trusting
+// the sandbox. macOS attests no sender; there is no pid namespace there
+// either, and the launcher (sandbox-exec) execs srt-enter, which execs the
+// command, so the command is the launcher's own process: srt takes the pid
+// it started, never one the sandbox names.
 #pragma once
 
 #include <sys/types.h>
@@ -31,8 +35,9 @@ struct Ready {
 
 // Reads one message (non-blocking; call when poll says readable). Returns the
 // report when it is srt-enter's ready message, nullopt on EOF or anything
-// else. Sets `eof` when the peer is gone.
-std::optional<Ready> read_report(int parent_fd, bool &eof);
+// else. Sets `eof` when the peer is gone. `launcher`: the process srt
+// started, which is the command where the kernel attests no sender (macOS).
+std::optional<Ready> read_report(int parent_fd, pid_t launcher, bool &eof);
 
 // Tells srt-enter (--await-go) that the command may start. A srt-enter
 // already gone is no error here: the launcher's exit says what happened.

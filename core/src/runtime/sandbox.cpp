@@ -19,11 +19,13 @@
 #include "runtime/session.hpp"
 #include "runtime/spawn.hpp"
 #include "runtime/violation_monitor.hpp"
-#include "seccomp/filter.hpp"
-#include "seccomp/program_cache.hpp"
 #include "srt_config.hpp"
 #include "util/strings.hpp"
 #include "violations/ignore_filter.hpp"
+#ifdef __linux__
+#include "seccomp/filter.hpp"
+#include "seccomp/program_cache.hpp"
+#endif
 
 #include <srt/policy_json.hpp>
 
@@ -36,10 +38,12 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 extern char **environ;
 
@@ -47,6 +51,7 @@ namespace srt {
 
 const char *version() { return SRT_VERSION; }
 
+#ifdef __linux__
 namespace {
 
 seccomp::Profile seccomp_profile(bool host_namespaces) {
@@ -62,6 +67,10 @@ std::vector<SyscallRule> syscall_filter(const ir::Policy &policy, bool host_name
   for (const auto &r : seccomp::describe(policy, seccomp_profile(host_namespaces))) out.push_back({r.syscalls, r.when, r.action});
   return out;
 }
+#else
+// Seccomp is Linux's; elsewhere the backend's own sandbox covers sockets.
+std::vector<SyscallRule> syscall_filter(const ir::Policy &, bool) { return {}; }
+#endif
 
 namespace {
 
@@ -77,6 +86,12 @@ constexpr const char *kAutoBackends[] = {"bwrap", "landlock"};
 #endif
 // Descriptor numbers offered to a backend for its plan's files.
 constexpr int kPlanFds = 4;
+// Whether srt-enter gets a system-call filter to install (Linux's seccomp).
+#ifdef __linux__
+constexpr bool kHaveSeccomp = true;
+#else
+constexpr bool kHaveSeccomp = false;
+#endif
 // As srt-enter reports a command it cannot start (core/src/enter/sys.hpp).
 constexpr int kExitNotExecutable = 126;
 constexpr int kExitCommandNotFound = 127;
@@ -383,7 +398,8 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   req.enter_host_path = enter_host_path;
   // Without a mount namespace srt-enter can only be where it is.
   req.enter_sandbox_path = host_namespaces ? enter_host_path : dirs.base + "/enter";
-  req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd), "--seccomp-fd", std::to_string(seccomp_fd)};
+  req.enter_argv = {req.enter_sandbox_path, "--report-fd", std::to_string(report_fd)};
+  if (seccomp_fd >= 0) req.enter_argv.insert(req.enter_argv.end(), {"--seccomp-fd", std::to_string(seccomp_fd)});
   // Signals srt's caller left at their default action may be ignored in the
   // launcher (see kForwardedSignals): srt-enter restores them.
   std::vector<std::string> reset;
@@ -416,10 +432,12 @@ static LaunchRequest build_request(const ir::Policy &policy, const Command &comm
   std::vector<std::string> env = req.env;
   for (const auto &[k, v] : policy.process.env_set) env.push_back(k + "=" + v);
   req.command_path = runtime::resolve_command(req.command[0], env, policy.process.cwd);
-  req.inherited_fds = {report_fd, seccomp_fd};
+  req.inherited_fds = {report_fd};
+  if (seccomp_fd >= 0) req.inherited_fds.push_back(seccomp_fd);
   // Without a bridge and a terminal, srt-enter would only install the filter
   // and report: a launcher that can do both saves starting it.
-  if (!network && !policy.process.allow_pty && !host_namespaces) req.direct = LaunchRequest::Direct{seccomp_fd, report_fd};
+  if (!network && !policy.process.allow_pty && !host_namespaces && seccomp_fd >= 0)
+    req.direct = LaunchRequest::Direct{seccomp_fd, report_fd};
   req.plan_fds = plan_fds;
   req.is_root = ::geteuid() == 0;
   return req;
@@ -438,8 +456,8 @@ LaunchPlan Sandbox::render(const ir::Policy &policy, const std::string &backend,
     network.host_loopback = runtime::ProxyAddress{"127.0.0.1", policy.network.http_proxy_port.value_or(kExplainHttpPort),
                                                   policy.network.socks_proxy_port.value_or(kExplainSocksPort)};
   }
-  auto req = build_request(policy, command, impl_->locations.enter, dirs, 3, 4, policy.network.proxied ? &network : nullptr,
-                           {5, 6, 7, 8}, host_namespaces);
+  auto req = build_request(policy, command, impl_->locations.enter, dirs, 3, kHaveSeccomp ? 4 : -1,
+                           policy.network.proxied ? &network : nullptr, {5, 6, 7, 8}, host_namespaces);
   // A placeholder command (explain's "<command>") is shown as one that exists.
   if (req.command_path.empty()) req.command_path = "/" + req.command[0];
   return be.render(policy_json, req);
@@ -458,7 +476,11 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   for (const auto &w : policy.warnings) impl.log(LogLevel::warn, w);
 
   std::string policy_json = boost::json::serialize(ir::to_json(policy));
-  auto [backend_name, probe] = impl.choose(policy_json);
+  // (Named copies: lambdas below capture them, which structured bindings
+  // allow only from clang 16.)
+  const auto choice = impl.choose(policy_json);
+  const std::string &backend_name = choice.first;
+  const plugin::Probe &probe = choice.second;
   auto backend = impl.backend(backend_name);
   const auto &accepted = impl.settings.srt.acceptWeaker;
   for (const auto &need : kNeeds) {
@@ -532,9 +554,12 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   const bool network_after_launch = network && !network->host_loopback;
   // The filter srt-enter (or the core, for a plan that runs the command
   // directly) applies just before exec: built here, where libseccomp may
-  // allocate.
-  std::string filter_program = seccomp::cached_program(policy, seccomp_profile(probe.host_namespaces), dirs.base,
-                                                      [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
+  // allocate. (None where there is no seccomp.)
+  std::string filter_program;
+#ifdef __linux__
+  filter_program = seccomp::cached_program(policy, seccomp_profile(probe.host_namespaces), dirs.base,
+                                           [&impl](const std::string &m) { impl.log(LogLevel::debug, m); });
+#endif
 
   // Our fds in the launcher go where the caller's inherited fds are not
   // (the command gets none of them: srt-enter or the core closes them).
@@ -545,8 +570,8 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   int seccomp_target = targets[1];
   std::vector<int> plan_fds(targets.begin() + 2, targets.end());
 
-  auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, seccomp_target, network ? &*network : nullptr,
-                           plan_fds, probe.host_namespaces);
+  auto req = build_request(policy, command, impl.locations.enter, dirs, report_target, kHaveSeccomp ? seccomp_target : -1,
+                           network ? &*network : nullptr, plan_fds, probe.host_namespaces);
   LaunchPlan plan = backend.render(policy_json, req);
   impl.log(LogLevel::debug, fmt::format("backend {} rendered the launch", backend_name));
   runtime::PreparedConfinement confinement;
@@ -568,7 +593,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
     }
   } seccomp_memfd, child_end;
   if (!direct) {
-    seccomp_memfd.fd = runtime::make_memfd("srt-seccomp", filter_program);
+    if (kHaveSeccomp) seccomp_memfd.fd = runtime::make_memfd("srt-seccomp", filter_program);
     auto channel = launcher_reports ? runtime::make_status_pipe() : runtime::make_report_channel();
     (launcher_reports ? state->status_fd : state->report_fd) = channel.parent_fd;
     child_end.fd = channel.child_fd;
@@ -605,7 +630,7 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   if (!plan.confine.empty()) spec.confine = &confinement;
   if (!direct) {
     spec.fds.emplace_back(child_end.fd, report_target);
-    spec.fds.emplace_back(seccomp_memfd.fd, seccomp_target);
+    if (seccomp_memfd.fd >= 0) spec.fds.emplace_back(seccomp_memfd.fd, seccomp_target);
   }
   std::vector<int> memfds;
   struct MemfdCloser {
@@ -634,8 +659,13 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
                                            e.what()));
     }
   }
+#ifdef __linux__
   if (options.reap_orphans && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
     throw SandboxError(fmt::format("prctl(PR_SET_CHILD_SUBREAPER): {}", std::strerror(errno)));
+#else
+  if (options.reap_orphans)
+    throw SandboxError("reaping orphans needs a child subreaper (Linux's PR_SET_CHILD_SUBREAPER), which this system does not have");
+#endif
   if (launcher_reports) {
     state->launcher_status = plan.launcher_status;
     state->report_eof = true;  // no srt-enter, no report

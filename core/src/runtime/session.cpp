@@ -255,7 +255,7 @@ const std::string &Session::dir() {
   auto lock = global_lock();
   for (int attempt = 0; attempt < 16; ++attempt) {
     std::uint32_t r = 0;
-    if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r) r = static_cast<std::uint32_t>(::clock()) ^ static_cast<std::uint32_t>(attempt);
+    if (::getentropy(&r, sizeof r) != 0) r = static_cast<std::uint32_t>(::clock()) ^ static_cast<std::uint32_t>(attempt);
     std::string candidate = fmt::format("{}/sessions/{}-{:08x}", dirs_.base, ::getpid(), r);
     if (::mkdir(candidate.c_str(), 0700) == 0) {
       dir_ = candidate;

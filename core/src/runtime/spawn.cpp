@@ -1,5 +1,6 @@
 #include "runtime/spawn.hpp"
 
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 #include <srt/error.hpp>
@@ -9,14 +10,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <dirent.h>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,12 +28,17 @@ namespace {
 // The highest descriptor number a target may be (LaunchPlan files are at
 // most fd 1000).
 constexpr int kMaxTargetFd = 1000;
+#ifdef __linux__
 // The child's stack until it execs: a few frames of system calls.
 constexpr std::size_t kChildStackBytes = 64 * 1024;
-// CLOSE_RANGE_CLOEXEC (linux/close_range.h, Linux 5.11), and how many
-// descriptors the fallback marks one by one on older kernels.
-constexpr unsigned kCloseRangeCloexec = 1u << 2;
+#endif
+// How many descriptors are marked one by one where close_range is missing
+// (Linux before 5.11, macOS).
 constexpr int kMaxFdScan = 65536;
+#ifdef __linux__
+// CLOSE_RANGE_CLOEXEC (linux/close_range.h, Linux 5.11).
+constexpr unsigned kCloseRangeCloexec = 1u << 2;
+#endif
 
 // What the child tells the parent when it cannot exec.
 enum class Step : int { setup, cwd, confine, exec };
@@ -53,118 +57,6 @@ struct ChildError {
 }
 
 }  // namespace
-
-int make_memfd(const std::string &name, const std::string &content) {
-  int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd < 0) throw SandboxError(fmt::format("memfd_create: {}", std::strerror(errno)));
-  std::size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw SandboxError(fmt::format("writing memfd {}: {}", name, std::strerror(err)));
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  if (::lseek(fd, 0, SEEK_SET) != 0 || ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
-    int err = errno;
-    ::close(fd);
-    throw SandboxError(fmt::format("sealing memfd {}: {}", name, std::strerror(err)));
-  }
-  return fd;
-}
-
-namespace {
-
-// /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN): one read instead of a
-// scan of every process.
-bool children_from_task_files(pid_t parent, std::vector<pid_t> &out) {
-  char dir_path[64];
-  std::snprintf(dir_path, sizeof dir_path, "/proc/%d/task", static_cast<int>(parent));
-  DIR *d = ::opendir(dir_path);
-  if (!d) return false;
-  bool ok = true;
-  while (auto *e = ::readdir(d)) {
-    if (e->d_name[0] == '.') continue;
-    std::string path = std::string(dir_path) + "/" + e->d_name + "/children";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      ok = false;
-      break;
-    }
-    std::string text;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    const char *p = text.c_str();
-    char *end = nullptr;
-    for (long pid = std::strtol(p, &end, 10); end != p; pid = std::strtol(p, &end, 10)) {
-      out.push_back(static_cast<pid_t>(pid));
-      p = end;
-    }
-  }
-  ::closedir(d);
-  return ok;
-}
-
-}  // namespace
-
-namespace {
-
-// The fields of /proc/PID/stat that srt reads.
-struct ProcStat {
-  char state = 0;
-  pid_t ppid = 0;
-  pid_t pgrp = 0;
-};
-
-std::optional<ProcStat> read_proc_stat(long pid) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  char buf[512];
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return std::nullopt;
-  buf[n] = '\0';
-  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-  const char *close_paren = std::strrchr(buf, ')');
-  ProcStat st;
-  long ppid, pgrp;
-  if (!close_paren || std::sscanf(close_paren + 1, " %c %ld %ld", &st.state, &ppid, &pgrp) != 3) return std::nullopt;
-  st.ppid = static_cast<pid_t>(ppid);
-  st.pgrp = static_cast<pid_t>(pgrp);
-  return st;
-}
-
-}  // namespace
-
-std::vector<pid_t> children_of(pid_t parent) {
-  std::vector<pid_t> out;
-  if (children_from_task_files(parent, out)) return out;
-  out.clear();
-  DIR *d = ::opendir("/proc");
-  if (!d) return out;
-  while (auto *e = ::readdir(d)) {
-    char *end = nullptr;
-    long pid = std::strtol(e->d_name, &end, 10);
-    if (pid <= 0 || *end) continue;
-    auto st = read_proc_stat(pid);
-    if (st && st->ppid == parent && st->state != 'Z') out.push_back(static_cast<pid_t>(pid));
-  }
-  ::closedir(d);
-  return out;
-}
-
-std::optional<pid_t> process_group_of(pid_t pid) {
-  auto st = read_proc_stat(pid);
-  if (!st || st->pgrp <= 0) return std::nullopt;
-  return st->pgrp;
-}
 
 std::vector<int> free_fd_numbers(int from, std::size_t count) {
   std::vector<int> out;
@@ -190,9 +82,10 @@ struct ChildPlan {
   int error_pipe;
 };
 
-// The child, on its own stack in srt's memory (CLONE_VM | CLONE_VFORK: srt's
-// thread waits until it execs or exits). Async-signal-safe calls only, and
-// no writes to memory srt uses afterwards.
+// The child. On Linux it runs on its own stack in srt's memory (CLONE_VM |
+// CLONE_VFORK: srt's thread waits until it execs or exits); on macOS in a
+// forked copy. Async-signal-safe calls only, and no writes to memory srt
+// uses afterwards.
 int child_main(void *arg) {
   const ChildPlan &c = *static_cast<const ChildPlan *>(arg);
   const SpawnSpec &spec = *c.spec;
@@ -206,8 +99,13 @@ int child_main(void *arg) {
       ::sigaction(sig, &dfl, nullptr);
   }
   // Before the targets are placed: dup2 makes them inheritable again.
-  if (spec.close_other_fds && ::syscall(SYS_close_range, 3u, ~0u, kCloseRangeCloexec) != 0) {
-    if (errno != ENOSYS && errno != EINVAL) child_fail(c.error_pipe, errno);
+#ifdef __linux__
+  bool marked = !spec.close_other_fds || ::syscall(SYS_close_range, 3u, ~0u, kCloseRangeCloexec) == 0;
+  if (!marked && errno != ENOSYS && errno != EINVAL) child_fail(c.error_pipe, errno);
+#else
+  bool marked = !spec.close_other_fds;
+#endif
+  if (!marked) {
     rlimit rl{};
     int end = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < static_cast<rlim_t>(kMaxFdScan) ? static_cast<int>(rl.rlim_cur)
                                                                                                       : kMaxFdScan;
@@ -256,10 +154,9 @@ pid_t spawn(const SpawnSpec &spec) {
     park_from = std::max(park_from, target + 1);
   }
   std::vector<int> parked(spec.fds.size(), -1);
-  std::vector<char> stack(kChildStackBytes);
 
   int err_pipe[2];
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
+  if (!util::cloexec_pipe(err_pipe)) throw SandboxError(fmt::format("pipe: {}", std::strerror(errno)));
   // What the child still uses after placing the targets must not sit on a
   // target (a dup2 would replace it): moved above them all.
   auto raise = [park_from](int &fd) {
@@ -283,15 +180,21 @@ pid_t spawn(const SpawnSpec &spec) {
   sigset_t all, old;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
+#ifdef __linux__
   // CLONE_VM | CLONE_VFORK, as posix_spawn does: no copy of srt's page
   // tables and no copy-on-write faults afterwards.
+  std::vector<char> stack(kChildStackBytes);
   pid_t pid = ::clone(child_main, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+#else
+  pid_t pid = ::fork();
+  if (pid == 0) child_main(&plan);
+#endif
   int clone_err = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
     ::close(err_pipe[0]);
     ::close(err_pipe[1]);
-    throw SandboxError(fmt::format("clone: {}", std::strerror(clone_err)));
+    throw SandboxError(fmt::format("cannot start a process: {}", std::strerror(clone_err)));
   }
   ::close(err_pipe[1]);
   ChildError child_err{};

@@ -2,6 +2,7 @@
 
 #include "runtime/confine.hpp"
 #include "runtime/spawn.hpp"
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 #include "violations/seatbelt_log.hpp"
 
@@ -55,7 +56,7 @@ ViolationMonitor::ViolationMonitor(const LaunchPlan::ViolationLog &plan, bool de
   if (marker_.empty()) throw SandboxError("the violation log has no session marker");
 
   int out[2] = {-1, -1}, wake[2] = {-1, -1};
-  if (::pipe2(out, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe2 for the violation log: {}", std::strerror(errno)));
+  if (!util::cloexec_pipe(out)) throw SandboxError(fmt::format("pipe for the violation log: {}", std::strerror(errno)));
   out_fd_ = out[0];
   int out_write = out[1];
   struct Cleanup {
@@ -74,7 +75,7 @@ ViolationMonitor::ViolationMonitor(const LaunchPlan::ViolationLog &plan, bool de
     }
   } cleanup{*this, out_write};
 
-  if (::pipe2(wake, O_CLOEXEC) != 0) throw SandboxError(fmt::format("pipe2 for the violation log: {}", std::strerror(errno)));
+  if (!util::cloexec_pipe(wake)) throw SandboxError(fmt::format("pipe for the violation log: {}", std::strerror(errno)));
   wake_read_ = wake[0];
   wake_write_ = wake[1];
   cleanup.null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -87,6 +88,9 @@ ViolationMonitor::ViolationMonitor(const LaunchPlan::ViolationLog &plan, bool de
   spec.fds.emplace_back(out_write, 1);
   if (!debug) spec.fds.emplace_back(cleanup.null_fd, 2);
   spec.new_process_group = true;
+  spec.close_other_fds = true;
+  // (Linux only: on macOS a log stream outliving a killed srt ends at its
+  // next write, on the pipe srt's death closed.)
   PreparedConfinement confine;
   confine.die_with_parent = true;
   confine.parent = ::getpid();

@@ -26,6 +26,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+// The probe never execs: close-on-exec is hygiene only, where it exists.
+#ifdef SOCK_CLOEXEC
+constexpr int kCloexec = SOCK_CLOEXEC;
+#else
+constexpr int kCloexec = 0;
+#endif
+
 namespace {
 
 constexpr char kPayload[] = "escaped by srt-probe\n";
@@ -113,14 +120,14 @@ int main(int argc, char **argv) {
     sa.sin_family = AF_INET;
     sa.sin_port = htons(static_cast<std::uint16_t>(std::atoi(argv[3])));
     if (::inet_pton(AF_INET, argv[2], &sa.sin_addr) != 1) return 2;
-    return send_line(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), reinterpret_cast<sockaddr *>(&sa), sizeof sa);
+    return send_line(::socket(AF_INET, SOCK_STREAM | kCloexec, 0), reinterpret_cast<sockaddr *>(&sa), sizeof sa);
   }
   if (action == "unix" && argc == 3) {
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
     if (std::strlen(argv[2]) >= sizeof sa.sun_path) return 2;
     std::strcpy(sa.sun_path, argv[2]);
-    return send_line(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), reinterpret_cast<sockaddr *>(&sa), sizeof sa);
+    return send_line(::socket(AF_UNIX, SOCK_STREAM | kCloexec, 0), reinterpret_cast<sockaddr *>(&sa), sizeof sa);
   }
   if (action == "linger" && argc == 4) return leave_process(argv[2], std::atol(argv[3]));
   std::fprintf(stderr, "usage: srt-probe write|read|symlink-write|hardlink-write|tcp|unix|linger ARGS (see srt selftest)\n");

@@ -81,7 +81,7 @@ class Dialer : public std::enable_shared_from_this<Dialer> {
       error_code ignored;
       self->socket_.close(ignored);
     });
-    socket_.async_connect(target, [self = shared_from_this(), id](const error_code &ec) {
+    socket_.async_connect(target, [self = shared_from_this()](const error_code &ec) {
       ++self->attempt_id_;  // the timer of this attempt no longer applies
       self->timer_.cancel();
       if (!ec) {

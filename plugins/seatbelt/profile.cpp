@@ -136,6 +136,7 @@ class Writer {
     network();
     filesystem();
     pty();
+    helper();
     return std::move(out_);
   }
 
@@ -151,6 +152,12 @@ class Writer {
   void section(const std::string &s) {
     out_ += "\n";
     comment(s);
+  }
+
+  void helper() {
+    if (o_.helper.empty()) return;
+    section("srt's helper, which starts the command: this one file, readable and executable whatever is denied above.");
+    line("(allow file-read* process-exec " + literal(o_.helper) + ")");
   }
 
   void process() {

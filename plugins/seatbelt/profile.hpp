@@ -27,6 +27,10 @@ struct ProfileOptions {
   // TCP ports on 127.0.0.1 the command may connect to: srt's proxies (or the
   // user's external ones). Nothing else leaves the sandbox.
   std::vector<std::uint16_t> proxy_ports;
+  // srt's helper (srt-enter), which runs first in the sandbox: readable and
+  // executable whatever the policy denies (e.g. an install under a denied
+  // home directory). This one file only; empty: none.
+  std::string helper;
 };
 
 // Throws Unrepresentable (sbpl_text.hpp) when a path or pattern cannot be

@@ -40,13 +40,16 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, std::u
   ProfileOptions options;
   options.marker = session_marker(marker_random);
   options.proxy_ports = request.proxy_ports;
+  options.helper = request.enter_host_path;
+  if (!request.binds.empty())
+    throw sdk::Unsupported("the seatbelt backend has no mount namespace to show srt's sockets in (the request binds paths)");
+  if (request.enter_argv.empty() || request.enter_argv[0] != request.enter_host_path)
+    throw sdk::Unsupported("the seatbelt backend runs srt-enter where it is on the host");
   LaunchPlan plan;
+  // sandbox-exec applies the profile and execs srt-enter, which reports to
+  // srt and execs the command: one process, whose pid srt started.
   plan.argv = {kSandboxExec, "-p", render_profile(policy, options), "--"};
-  // The program as srt resolved it on the command's PATH; a command not
-  // found is left for sandbox-exec to report.
-  if (request.command.empty()) throw sdk::Unsupported("the seatbelt backend runs a command directly; the request has none");
-  plan.argv.push_back(request.command_path.empty() ? request.command[0] : request.command_path);
-  plan.argv.insert(plan.argv.end(), request.command.begin() + 1, request.command.end());
+  plan.argv.insert(plan.argv.end(), request.enter_argv.begin(), request.enter_argv.end());
   plan.env = sdk::command_environment(policy, request);
   plan.cwd = policy.process.cwd;
   plan.confine.new_session = !policy.process.allow_pty;  // no controlling terminal: no TIOCSTI injection

@@ -268,3 +268,19 @@ TEST_CASE("seatbelt profile: filesystem.disabled allows every file operation") {
   CHECK(m.allows("file-write-create", "/etc/anything"));
   CHECK(m.allows("file-read-data", tree.home + "/.ssh/id_rsa"));
 }
+
+TEST_CASE("seatbelt profile: srt's helper is readable and executable under a denied home, and nothing next to it is") {
+  Tree tree;
+  std::string helper = tree.t.file("home/.local/libexec/srt/srt-enter");
+  srt::seatbelt::ProfileOptions o;
+  o.marker = kMarker;
+  o.helper = helper;
+  std::string profile = srt::seatbelt::render_profile(tree.compile(R"({"filesystem": {"denyRead": ["~"], "allowWrite": ["."]}})"), o);
+  SbplModel m(profile);
+  CHECK(m.allows("file-read-data", helper));
+  CHECK(m.allows("process-exec", helper));
+  CHECK_FALSE(m.allows("file-write-data", helper));
+  CHECK_FALSE(m.allows("file-read-data", helper + "-other"));
+  CHECK_FALSE(m.allows("file-read-data", tree.home + "/.local/libexec/srt/other"));
+  CHECK_FALSE(m.allows("file-read-data", tree.home + "/.ssh/id_rsa"));
+}

@@ -8,6 +8,16 @@
 
 namespace srt::cli {
 
+// Whether a command's launch makes srt wait for the processes the command
+// leaves behind (SpawnOptions::reap_orphans). macOS has no subreaper: there
+// they stay in the sandbox (Seatbelt's profile is inherited), but srt does
+// not wait for them.
+#ifdef __linux__
+inline constexpr bool kReapOrphans = true;
+#else
+inline constexpr bool kReapOrphans = false;
+#endif
+
 // Builds the Sandbox an invocation describes (settings file or default).
 Sandbox make_sandbox(const Invocation &inv);
 

@@ -37,19 +37,21 @@ std::string mount_label(const ir::Mount &m) {
   return ir::to_string(m.access);
 }
 
-// srt's filter is installed by srt-enter, which a plan names by its host
-// path (to run it or to bind it into the sandbox), by the core itself for
-// plans that run the command directly, or by a launcher that reports itself
-// (it took the request's filter descriptor); a plan that does none of these
-// (Seatbelt's) has none.
+// srt's filter is installed by srt-enter when srt gives it one (Linux: the
+// plan runs or binds srt-enter, passing it --seccomp-fd), by the core itself
+// for plans that run the command directly, or by a launcher that reports
+// itself (it took the request's filter descriptor). Where srt has no seccomp
+// (macOS) it gives none.
 bool applies_syscall_filter(const LaunchPlan &plan, const std::string &enter) {
-  auto mentions_enter = [&](const std::string &s) { return s.find(enter) != std::string::npos; };
   if (plan.confine.syscall_filter || !plan.launcher_status.empty()) return true;
-  for (const auto &a : plan.argv)
-    if (mentions_enter(a)) return true;
-  for (const auto &f : plan.files)
-    if (mentions_enter(f.content)) return true;
-  return false;
+  bool enter_named = false, filter_passed = false;
+  auto scan = [&](const std::string &s) {
+    enter_named = enter_named || s.find(enter) != std::string::npos;
+    filter_passed = filter_passed || s.find("--seccomp-fd") != std::string::npos;
+  };
+  for (const auto &a : plan.argv) scan(a);
+  for (const auto &f : plan.files) scan(f.content);
+  return enter_named && filter_passed;
 }
 
 struct BackendView {

@@ -111,11 +111,7 @@ int run_command(const Invocation &inv) {
   if (inv.control_fd) control.emplace(*inv.control_fd);
   SignalSource signals;  // before spawn: no signal can slip between launch and the loop
   SpawnOptions so;
-#ifdef __linux__
-  // macOS has no subreaper: there the command's orphans stay in its
-  // sandbox (Seatbelt's profile is inherited), but srt does not wait for them.
-  so.reap_orphans = true;
-#endif
+  so.reap_orphans = kReapOrphans;
   so.fd_limit = raise_fd_limit(inv.debug);
   Child child = sandbox.spawn(cmd, so);
   bool pty = sandbox.settings().allowPty;

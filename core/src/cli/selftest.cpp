@@ -203,7 +203,7 @@ int selftest(const Invocation &inv) {
     SpawnOptions so;
     so.stdout_fd = out;
     so.stderr_fd = inv.debug ? -1 : null;
-    so.reap_orphans = true;  // as `srt -- cmd` does
+    so.reap_orphans = kReapOrphans;  // as `srt -- cmd` does
     Child child = sandbox.spawn(cmd, so);
     ExitStatus st = child.wait();
     ::close(out);

@@ -1,6 +1,7 @@
 #include "cli/signals.hpp"
 
 #include "util/fd.hpp"
+#include "util/platform.hpp"
 
 #include <srt/error.hpp>
 
@@ -9,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
 #include <sys/signalfd.h>
 #endif
 
@@ -21,7 +22,7 @@ constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, S
 
 }  // namespace
 
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
 
 SignalSource::SignalSource() {
   sigemptyset(&mask_);

@@ -7,6 +7,8 @@
 // SandboxError, the destructor restores what was there before.
 #pragma once
 
+#include "util/platform.hpp"
+
 #include <csignal>
 
 namespace srt::cli {
@@ -31,7 +33,7 @@ class SignalSource {
 
  private:
   int fd_ = -1;
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   sigset_t mask_, old_mask_;
 #else
   int write_fd_ = -1;

@@ -1,6 +1,7 @@
 #include "policy/mandatory_deny.hpp"
 
 #include "policy/paths.hpp"
+#include "util/platform.hpp"
 #include "util/strings.hpp"
 
 #include <srt/error.hpp>
@@ -60,7 +61,7 @@ struct Entry {
   unsigned char type;  // DT_*
 };
 
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
 class Listing {
  public:
   // Opens `dir` (a directory, not through a symlink). False if it cannot be

@@ -1,6 +1,7 @@
 #include "runtime/report.hpp"
 
 #include "util/fd.hpp"
+#include "util/platform.hpp"
 
 #include <srt/error.hpp>
 
@@ -15,7 +16,7 @@
 
 namespace srt::runtime {
 
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
 // Datagrams with the sender's credentials attached by the kernel.
 ReportChannel make_report_channel() {
   int sv[2];

@@ -1,6 +1,7 @@
 #include "runtime/spawn.hpp"
 
 #include "util/fd.hpp"
+#include "util/platform.hpp"
 #include "util/strings.hpp"
 
 #include <srt/error.hpp>
@@ -28,14 +29,14 @@ namespace {
 // The highest descriptor number a target may be (LaunchPlan files are at
 // most fd 1000).
 constexpr int kMaxTargetFd = 1000;
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
 // The child's stack until it execs: a few frames of system calls.
 constexpr std::size_t kChildStackBytes = 64 * 1024;
 #endif
 // How many descriptors are marked one by one where close_range is missing
 // (Linux before 5.11, macOS).
 constexpr int kMaxFdScan = 65536;
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
 // CLOSE_RANGE_CLOEXEC (linux/close_range.h, Linux 5.11).
 constexpr unsigned kCloseRangeCloexec = 1u << 2;
 #endif
@@ -99,7 +100,7 @@ int child_main(void *arg) {
       ::sigaction(sig, &dfl, nullptr);
   }
   // Before the targets are placed: dup2 makes them inheritable again.
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   bool marked = !spec.close_other_fds || ::syscall(SYS_close_range, 3u, ~0u, kCloseRangeCloexec) == 0;
   if (!marked && errno != ENOSYS && errno != EINVAL) child_fail(c.error_pipe, errno);
 #else
@@ -180,7 +181,7 @@ pid_t spawn(const SpawnSpec &spec) {
   sigset_t all, old;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   // CLONE_VM | CLONE_VFORK, as posix_spawn does: no copy of srt's page
   // tables and no copy-on-write faults afterwards.
   std::vector<char> stack(kChildStackBytes);

@@ -1,5 +1,7 @@
 #include "util/fd.hpp"
 
+#include "util/platform.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +10,7 @@ namespace srt::util {
 
 namespace {
 
-#ifndef __linux__
+#if !SRT_LINUX_EXTRAS
 // Closes `fd` and returns false, keeping the errno that made it fail.
 bool give_up(int fd) {
   int err = errno;
@@ -23,7 +25,7 @@ bool mark_cloexec(int fd) { return ::fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 || give
 }  // namespace
 
 bool cloexec_pipe(int fds[2]) {
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   return ::pipe2(fds, O_CLOEXEC) == 0;
 #else
   if (::pipe(fds) != 0) return false;
@@ -34,7 +36,7 @@ bool cloexec_pipe(int fds[2]) {
 }
 
 int cloexec_socket(int domain, int type, int protocol) {
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   return ::socket(domain, type | SOCK_CLOEXEC, protocol);
 #else
   int fd = ::socket(domain, type, protocol);
@@ -44,16 +46,18 @@ int cloexec_socket(int domain, int type, int protocol) {
 }
 
 bool cloexec_socketpair(int domain, int type, int protocol, int fds[2]) {
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   return ::socketpair(domain, type | SOCK_CLOEXEC, protocol, fds) == 0;
 #else
   if (::socketpair(domain, type, protocol, fds) != 0) return false;
+#ifdef SO_NOSIGPIPE  // (not on Linux, where the unit tests build this path)
   int on = 1;
   for (int i = 0; i < 2; ++i)
     if (::setsockopt(fds[i], SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) != 0) {
       ::close(fds[1 - i]);
       return give_up(fds[i]);
     }
+#endif
   if (!mark_cloexec(fds[0])) return give_up(fds[1]);
   if (!mark_cloexec(fds[1])) return give_up(fds[0]);
   return true;
@@ -61,7 +65,7 @@ bool cloexec_socketpair(int domain, int type, int protocol, int fds[2]) {
 }
 
 int cloexec_accept(int listener) {
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   return ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
 #else
   int fd = ::accept(listener, nullptr, nullptr);
@@ -76,7 +80,7 @@ bool set_nonblocking(int fd) {
 }
 
 long send_nosignal(int fd, const void *data, unsigned long size) {
-#ifdef __linux__
+#if SRT_LINUX_EXTRAS
   return ::send(fd, data, size, MSG_NOSIGNAL);
 #else
   return ::send(fd, data, size, 0);

@@ -1,4 +1,4 @@
-// The Seatbelt backend's launch plan: `sandbox-exec -p PROFILE -- command`,
+// The Seatbelt backend's launch plan: `sandbox-exec -p PROFILE -- srt-enter ... -- command`,
 // and its probe. Pure; compiled on every platform (only macOS runs it).
 #pragma once
 

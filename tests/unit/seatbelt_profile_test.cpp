@@ -4,6 +4,7 @@
 // rule for what issue 5 and the reference's macOS problems name.
 #include "policy/compile.hpp"
 #include "profile.hpp"
+#include "../../plugins/seatbelt/render.hpp"  // (bwrap has a render.hpp too)
 #include "sbpl_checker.hpp"
 #include "sbpl_text.hpp"
 
@@ -283,4 +284,32 @@ TEST_CASE("seatbelt profile: srt's helper is readable and executable under a den
   CHECK_FALSE(m.allows("file-read-data", helper + "-other"));
   CHECK_FALSE(m.allows("file-read-data", tree.home + "/.local/libexec/srt/other"));
   CHECK_FALSE(m.allows("file-read-data", tree.home + "/.ssh/id_rsa"));
+}
+
+TEST_CASE("seatbelt plan: sandbox-exec runs srt-enter's argv under the profile, which lets srt-enter run") {
+  Tree tree;
+  auto policy = tree.compile(R"({"filesystem": {"denyRead": ["~"], "allowWrite": ["."]}})");
+  srt::LaunchRequest req;
+  req.enter_host_path = tree.home + "/.local/libexec/srt/srt-enter";
+  req.enter_sandbox_path = req.enter_host_path;
+  req.enter_argv = {req.enter_host_path, "--report-fd", "3", "--own-process-group", "--", "ls", "-l"};
+  req.command = {"ls", "-l"};
+  req.env = {"PATH=/usr/bin:/bin"};
+  auto plan = srt::seatbelt::render(policy, req, 1);
+  REQUIRE(plan.argv.size() == 4 + req.enter_argv.size());
+  CHECK(plan.argv[0] == srt::seatbelt::kSandboxExec);
+  CHECK(plan.argv[1] == "-p");
+  CHECK(plan.argv[3] == "--");
+  CHECK(std::vector<std::string>(plan.argv.begin() + 4, plan.argv.end()) == req.enter_argv);
+  SbplModel m(plan.argv[2]);
+  CHECK(m.allows("process-exec", req.enter_host_path));
+  CHECK(plan.confine.new_session);
+  CHECK(plan.violation_log);
+  // No mount namespace: paths srt would bind, or srt-enter elsewhere, are refused.
+  auto bound = req;
+  bound.binds.push_back({"/a", "/b"});
+  CHECK_THROWS_AS(srt::seatbelt::render(policy, bound, 1), srt::sdk::Unsupported);
+  auto moved = req;
+  moved.enter_argv[0] = "/elsewhere/srt-enter";
+  CHECK_THROWS_AS(srt::seatbelt::render(policy, moved, 1), srt::sdk::Unsupported);
 }

@@ -58,7 +58,10 @@ volatile sig_atomic_t g_write_fd = -1;
 
 void on_signal(int sig, siginfo_t *info, void *) {
   int saved = errno;
-  CaughtSignal caught{sig, info && info->si_code != SI_USER && info->si_code != SI_QUEUE};
+  // A terminal's signal names no sender; kill() and sigqueue() name theirs.
+  // When unsure, "a process sent it" (srt then forwards it once more).
+  bool from_kernel = info && info->si_pid == 0 && info->si_code != SI_USER && info->si_code != SI_QUEUE;
+  CaughtSignal caught{sig, from_kernel};
   // Non-blocking: with the pipe full, a signal already waits to be read.
   (void)!::write(g_write_fd, &caught, sizeof caught);
   errno = saved;

@@ -24,7 +24,6 @@
 #include "enter/listeners.hpp"
 #include "enter/seccomp_program.hpp"
 #endif
-#include "util/fd.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -62,8 +61,9 @@ void reset_signals(const std::vector<int> &signals) {
 
 void report_ready(int report_fd) {
   if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) != 0) die_errno("report fd %d", report_fd);
-  // The kernel attaches our credentials (srt set SO_PASSCRED), translating
-  // our pid into srt's pid namespace.
+  // On Linux the kernel attaches our credentials (srt set SO_PASSCRED),
+  // translating our pid into srt's pid namespace. (macOS attests nothing:
+  // there srt knows this process, it started it; runtime/report.hpp.)
   ssize_t n;
   do {
     n = srt::util::send_nosignal(report_fd, kReadyMessage, sizeof kReadyMessage - 1);

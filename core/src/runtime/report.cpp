@@ -16,6 +16,21 @@
 
 namespace srt::runtime {
 
+namespace {
+
+// After a non-blocking read that returned `n`: whether bytes arrived. Sets
+// `eof` when the peer is gone or the read failed.
+bool got_bytes(ssize_t n, bool &eof) {
+  if (n < 0) {
+    eof = errno != EAGAIN && errno != EWOULDBLOCK;
+    return false;
+  }
+  eof = n == 0;
+  return n > 0;
+}
+
+}  // namespace
+
 #if SRT_LINUX_EXTRAS
 // Datagrams with the sender's credentials attached by the kernel.
 ReportChannel make_report_channel() {
@@ -45,14 +60,7 @@ std::optional<Ready> read_report(int fd, pid_t, bool &eof) {
   do {
     n = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    eof = errno != EAGAIN && errno != EWOULDBLOCK;
-    return std::nullopt;
-  }
-  if (n == 0) {
-    eof = true;
-    return std::nullopt;
-  }
+  if (!got_bytes(n, eof)) return std::nullopt;
   if (std::string_view(data, static_cast<std::size_t>(n)) != std::string_view(kEnterReadyMessage)) return std::nullopt;
   for (auto *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
@@ -79,14 +87,7 @@ std::optional<Ready> read_report(int fd, pid_t launcher, bool &eof) {
   do {
     n = ::recv(fd, data, sizeof data, MSG_DONTWAIT);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    eof = errno != EAGAIN && errno != EWOULDBLOCK;
-    return std::nullopt;
-  }
-  if (n == 0) {
-    eof = true;
-    return std::nullopt;
-  }
+  if (!got_bytes(n, eof)) return std::nullopt;
   // srt-enter writes its one message in one send, before it execs.
   if (std::string_view(data, static_cast<std::size_t>(n)) != std::string_view(kEnterReadyMessage)) return std::nullopt;
   return Ready{launcher};

@@ -96,4 +96,17 @@ if grep -E "warning:" "$log" | grep -v "/boost/" >&2; then
   echo "macOS build check: srt's code has warnings on macOS (full log: $log)" >&2
   exit 1
 fi
-echo "macOS build check: every object compiled, no warning in srt's code ($(find "$build" -name '*.o' | wc -l) objects; links not checked)"
+# Without a link, a function srt declares but defines for Linux only would go
+# unnoticed: every srt:: symbol an object uses must be defined by one.
+nm=$(command -v llvm-nm || ls /usr/bin/llvm-nm-* 2>/dev/null | head -1 || true)
+if [[ -n $nm ]]; then
+  mapfile -t objects < <(find "$build" -name '*.o')
+  missing=$(comm -23 <("$nm" --undefined-only -j "${objects[@]}" | grep -E '^__ZN?K?3srt' | sort -u) \
+                     <("$nm" --defined-only -j "${objects[@]}" | sort -u))
+  if [[ -n $missing ]]; then
+    echo "macOS build check: srt symbols used but defined nowhere on macOS:" >&2
+    c++filt -_ <<<"$missing" >&2
+    exit 1
+  fi
+fi
+echo "macOS build check: every object compiled, no warning in srt's code, every srt symbol defined ($(find "$build" -name '*.o' | wc -l) objects; not linked)"

@@ -30,7 +30,7 @@ po::options_description global_options() {
       "debug,d", "print every decision and the launch command line on stderr (also SRT_DEBUG=1)")(
       "settings,s", po::value<std::string>(), "settings file (default: ~/.srt-settings.json; built-in default when absent)")(
       ",c", po::value<std::string>(), "run this shell command line (bash -c) instead of a command")(
-      "backend", po::value<std::string>(), "sandbox backend: auto (default: bwrap, else landlock), bwrap, landlock, seatbelt (macOS), or a plugin's name")(
+      "backend", po::value<std::string>(), "sandbox backend: auto (default: bwrap, else landlock; on macOS seatbelt), bwrap, landlock, seatbelt (macOS), or a plugin's name")(
       "plugin-dir", po::value<std::vector<std::string>>()->composing(), "also load plugins from this directory (repeatable)")(
       "control-fd", po::value<std::string>(),
       "read settings updates from this descriptor (>= 3), one complete settings JSON per line; network rules apply at once");

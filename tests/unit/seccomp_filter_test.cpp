@@ -34,18 +34,15 @@ srt::ir::Policy policy(bool allow_all_unix = false, bool allow_nested = false) {
 
 constexpr int kSetupFailed = 200;
 
-// Runs probe() in a child under the program. Returns the probe's result (an
-// errno, 0 for success), or -SIGNAL when the child was killed.
+// Runs probe() in a child, under `prog` unless it is null. Returns the
+// probe's result (an errno, 0 for success), or -SIGNAL when the child was
+// killed.
 template <class Probe>
-int under_filter(const std::string &program, Probe probe) {
-  REQUIRE(program.size() % sizeof(sock_filter) == 0);
-  std::vector<sock_filter> insns(program.size() / sizeof(sock_filter));
-  std::memcpy(insns.data(), program.data(), program.size());
-  sock_fprog prog{static_cast<unsigned short>(insns.size()), insns.data()};
+int in_child(const sock_fprog *prog, Probe probe) {
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
+    if (prog && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) != 0))
       _exit(kSetupFailed);
     _exit(probe());
   }
@@ -54,6 +51,15 @@ int under_filter(const std::string &program, Probe probe) {
   if (WIFSIGNALED(status)) return -WTERMSIG(status);
   REQUIRE(WEXITSTATUS(status) != kSetupFailed);
   return WEXITSTATUS(status);
+}
+
+template <class Probe>
+int under_filter(const std::string &program, Probe probe) {
+  REQUIRE(program.size() % sizeof(sock_filter) == 0);
+  std::vector<sock_filter> insns(program.size() / sizeof(sock_filter));
+  std::memcpy(insns.data(), program.data(), program.size());
+  sock_fprog prog{static_cast<unsigned short>(insns.size()), insns.data()};
+  return in_child(&prog, probe);
 }
 
 int result(long rc) { return rc < 0 ? errno : 0; }
@@ -205,10 +211,18 @@ TEST_CASE("seccomp program: system calls through the x32 and i386 entries kill t
   CHECK(under_filter(program, [] { return result(syscall(kX32Bit | SYS_getpid)); }) == -SIGSYS);
   // int 0x80 enters the i386 ABI (AUDIT_ARCH_I386), where socket is
   // socketcall and every number differs. 20 is getpid there.
-  CHECK(under_filter(program, [] {
-          long ret = 20;
-          asm volatile("int $0x80" : "+a"(ret) : : "memory", "r8", "r9", "r10", "r11");
-          return 0;
-        }) == -SIGSYS);
+  auto i386_getpid = [] {
+    long ret = 20;
+    asm volatile("int $0x80" : "+a"(ret) : : "memory", "r8", "r9", "r10", "r11");
+    return ret == getpid() ? 0 : 1;
+  };
+  // Some hypervisors (and ia32_emulation=0) give no i386 entry: int 0x80
+  // faults before any filter runs, and there is nothing for it to refuse.
+  int bare = in_child(nullptr, i386_getpid);
+  if (bare != 0) {
+    MESSAGE("int 0x80 fails here without any filter (" << bare << "): this kernel has no i386 entry to refuse");
+    return;
+  }
+  CHECK(under_filter(program, i386_getpid) == -SIGSYS);
 }
 #endif

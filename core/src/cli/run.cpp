@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <optional>
 #include <string_view>
 #include <csignal>
@@ -38,6 +39,11 @@ std::optional<rlimit> raise_fd_limit(bool debug) {
   if (::getrlimit(RLIMIT_NOFILE, &original) != 0 || original.rlim_cur >= original.rlim_max) return std::nullopt;
   rlimit raised = original;
   raised.rlim_cur = original.rlim_max;
+#ifdef __APPLE__
+  // macOS refuses a soft limit above OPEN_MAX (its hard limit is "unlimited").
+  raised.rlim_cur = std::min<rlim_t>(raised.rlim_cur, OPEN_MAX);
+  if (raised.rlim_cur <= original.rlim_cur) return std::nullopt;
+#endif
   if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) {
     if (debug) cli::debug(fmt::format("cannot raise the descriptor limit: {}", std::strerror(errno)));
     return std::nullopt;

@@ -23,6 +23,9 @@ sdk::ProbeResult probe(const ir::Policy &) {
   r.feature_notes["pid_isolation"] =
       "no PID namespace: the command sees this machine's processes in ps, but cannot signal or inspect those outside the sandbox";
   r.features["pty"] = sdk::kEnforced;
+  // The profile denies writes to the path of each absent protected name (and
+  // blocks renaming the directories above it): no placeholder files needed.
+  r.keeps_absent_paths = true;
 #ifdef __APPLE__
   if (::access(kSandboxExec, X_OK) != 0) {
     r.reason = std::string(kSandboxExec) + " cannot be run (" + std::strerror(errno) + "); it is part of macOS";

@@ -1,7 +1,8 @@
-// A usable backend for tests/unit/violation_monitor_test.cpp: it runs the
-// command itself, confined only by no_new_privs and srt's system-call
-// filter, and asks srt to watch a "log" that prints recorded Seatbelt lines
-// (this session's, another session's, noise, malformed), then creates
+// A usable backend for tests/unit/violation_monitor_test.cpp,
+// absent_paths_test.cpp and command_group_test.cpp: it runs the command itself, confined only by
+// no_new_privs and srt's system-call filter, and asks srt to watch a "log"
+// that prints recorded Seatbelt lines (this session's, another session's,
+// noise, malformed), then creates
 // $SRT_TEST_VIOLATION_DIR/ready and waits to be stopped. The command's
 // environment chooses the log:
 //   SRT_TEST_VIOLATION_MODE=missing   a log program that does not exist
@@ -27,6 +28,9 @@ class ViolationLogBackend : public srt::sdk::Backend {
     r.usable = true;
     for (const char *f : {"filesystem", "network", "ipc_isolation"}) r.features[f] = srt::sdk::kEnforced;
     r.host_namespaces = true;
+    // As Seatbelt's: srt then makes no placeholders (its rules are not
+    // enforced here; the test only looks at the host's files).
+    r.keeps_absent_paths = true;
     return r;
   }
 
@@ -39,6 +43,7 @@ class ViolationLogBackend : public srt::sdk::Backend {
     plan.cwd = policy.process.cwd;
     plan.confine.no_new_privs = true;
     plan.confine.syscall_filter = true;
+    plan.confine.new_session = true;  // the command leads its group, as under Seatbelt
 
     std::random_device rd;
     std::uint64_t random = (static_cast<std::uint64_t>(rd()) << 32) | rd();

@@ -313,3 +313,24 @@ TEST_CASE("seatbelt plan: sandbox-exec runs srt-enter's argv under the profile, 
   moved.enter_argv[0] = "/elsewhere/srt-enter";
   CHECK_THROWS_AS(srt::seatbelt::render(policy, moved, 1), srt::sdk::Unsupported);
 }
+
+TEST_CASE("seatbelt probe: absent protected paths are kept absent by the profile alone (no placeholders)") {
+  Tree tree;
+  tree.t.dir("home/proj/a/b");
+  auto policy = tree.compile(R"({"filesystem": {"allowWrite": ["."], "denyWrite": ["./a/b/nothere/deeper"]}})");
+  CHECK(srt::seatbelt::probe(policy).keeps_absent_paths);
+  // srt makes nothing on the host for a Seatbelt launch: the profile must
+  // refuse creating the path (and anything beneath it) by itself...
+  SbplModel m(tree.render(policy));
+  for (const char *p : {"/a/b/nothere", "/a/b/nothere/deeper", "/a/b/nothere/other", "/.vscode", "/.mcp.json", "/.claude/agents"}) {
+    CAPTURE(p);
+    CHECK_FALSE(m.allows("file-write-create", tree.cwd + p));
+  }
+  CHECK(m.allows("file-write-create", tree.cwd + "/a/b/elsewhere"));
+  // ...and keep the directories above it from being moved away, filled and
+  // moved back.
+  for (const char *p : {"/a", "/a/b"}) {
+    CAPTURE(p);
+    CHECK_FALSE(m.allows("file-write-unlink", tree.cwd + p));
+  }
+}

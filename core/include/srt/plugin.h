@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define SRT_PLUGIN_ABI_MAJOR 1
-#define SRT_PLUGIN_ABI_MINOR 2
+#define SRT_PLUGIN_ABI_MINOR 3
 
 /* Highest policy IR version (schemas/policy-ir.schema.json) this header knows. */
 #define SRT_IR_VERSION 1
@@ -111,13 +111,18 @@ typedef struct srt_backend_v1 {
    *    "reason": "why not, and what to do (empty when usable)",
    *    "features": {"<feature>": "enforced" | "degraded" | "unsupported", ...},
    *    "feature_notes": {"<feature>": "what is missing (or, enforced, its limits)", ...}  (ABI 1.2)
-   *    "host_namespaces": bool}                                      (ABI 1.2)
+   *    "host_namespaces": bool,                                      (ABI 1.2)
+   *    "keeps_absent_paths": bool}                                   (ABI 1.3)
    * Features: "filesystem", "network", "ipc_isolation", "pid_isolation",
    * "pty". srt refuses to launch when one of the first four is not
    * "enforced", unless the settings accept it (srt.acceptWeaker).
    * "host_namespaces": the sandbox shares the host's mounts, network and
    * processes; srt's proxies then listen on 127.0.0.1 and the request lists
    * their ports (see docs/architecture.md "Launch request and plan").
+   * "keeps_absent_paths": the backend's own rules keep a protected path that
+   * does not exist from being created (they match paths, not files: Seatbelt),
+   * so srt makes no placeholders on the host for it; absent or false, srt
+   * makes them (bwrap mounts them, Landlock rules need an existing file).
    * `options` is a JSON object: {"deep": bool} — a deep probe may start
    * processes to check that the mechanism really works; a shallow one (used on
    * every launch) must be fast and side-effect free. Returns SRT_OK when the

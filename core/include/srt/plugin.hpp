@@ -96,6 +96,11 @@ struct ProbeResult {
   // 127.0.0.1 (LaunchRequest::proxy_ports) and srt-enter is used where it is
   // installed.
   bool host_namespaces = false;
+  // The backend's rules keep a protected path that does not exist from being
+  // created, whatever happens to its parent later (they match paths, as
+  // Seatbelt's do): srt then makes no placeholders on the host. False: srt
+  // makes them (a mount point, or a file a Landlock rule can name).
+  bool keeps_absent_paths = false;
 };
 
 class Unsupported : public std::runtime_error {
@@ -252,6 +257,7 @@ struct BackendGlue {
       for (const auto &[k, v] : r.feature_notes) notes[k] = v;
       o["feature_notes"] = std::move(notes);
       o["host_namespaces"] = r.host_namespaces;
+      o["keeps_absent_paths"] = r.keeps_absent_paths;
       append(report, boost::json::serialize(o));
     });
   }

@@ -78,6 +78,9 @@ struct BackendStatus {
   std::map<std::string, std::string> features;  // feature -> enforced | degraded | unsupported
   std::map<std::string, std::string> feature_notes;  // feature -> what is missing
   bool host_namespaces = false;  // see syscall_filter
+  // Its rules keep absent protected paths absent: a launch makes no
+  // placeholders on the host.
+  bool keeps_absent_paths = false;
 };
 
 struct ExitStatus {
@@ -163,6 +166,10 @@ struct SpawnOptions {
   // Make this process a child subreaper and, in wait(), also reap what the
   // sandbox leaves behind, so that wait() returns only when no process of the
   // sandbox is left. Only for programs with no other children (the CLI).
+  // Linux only (macOS has no subreaper: spawn throws). Either way, when the
+  // launched process is the command and leads its own process group
+  // (seatbelt, landlock), what it leaves in that group is killed when it
+  // exits.
   bool reap_orphans = false;
 };
 

@@ -157,6 +157,8 @@ void print_text(const Sandbox &sandbox, const ir::Policy &p, const BackendView &
     for (const auto &[k, v] : b.status->features) feats += fmt::format("{}{} {}", feats.empty() ? "" : ", ", k, v);
     add("  enforces: " + feats);
     for (const auto &[k, v] : b.status->feature_notes) add(fmt::format("    {}: {}", k, v));
+    if (b.status->keeps_absent_paths)
+      add("  absent protected paths: kept absent by the backend's own rules; srt makes no placeholders for them");
     if (b.syscall_filter) {
       add("  system-call filter (applied just before the command's exec; other architectures' calls are refused):");
       for (const auto &r : syscall_filter(p, b.status->host_namespaces))

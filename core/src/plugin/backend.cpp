@@ -50,6 +50,7 @@ Probe Backend::probe(const std::string &policy_json, bool deep) const {
       for (const auto &kv : as_object(it->value(), "probe.feature_notes"))
         p.feature_notes[std::string(kv.key())] = as_string(kv.value(), "probe.feature_notes." + std::string(kv.key()));
     p.host_namespaces = opt_bool(o, "host_namespaces", "probe");
+    p.keeps_absent_paths = opt_bool(o, "keeps_absent_paths", "probe");
   } catch (const ir::JsonError &e) {
     throw SandboxError(fmt::format("backend \"{}\" ({}) returned a malformed probe report: {}", info_.name, info_.file, e.what()));
   }

@@ -18,6 +18,7 @@ struct Probe {
   std::map<std::string, std::string> features;
   std::map<std::string, std::string> feature_notes;  // feature -> what is missing, for those not enforced
   bool host_namespaces = false;
+  bool keeps_absent_paths = false;  // no placeholders needed (ProbeResult)
 };
 
 class Backend {

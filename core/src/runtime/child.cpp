@@ -49,6 +49,40 @@ void Child::State::reap() {
   }
 }
 
+void Child::State::drain_report() {
+  while (!command_pid && !report_eof && report_fd >= 0) {
+    bool eof = false;
+    auto r = runtime::read_report(report_fd, launcher, eof);
+    if (r) command_pid = r->pid;
+    if (eof || !r) break;
+  }
+}
+
+void Child::State::end_launcher_group() {
+  if (launcher_status.empty()) drain_report();
+  // Only a group the launcher leads: its unreaped exit keeps the group's id
+  // from being anyone else's. (A command inside bwrap died with its PID
+  // namespace; its id may already be reused on the host.)
+  if (own_group && command_pid == launcher && ::kill(-launcher, SIGKILL) == 0 && log)
+    log(LogLevel::debug, fmt::format("killed what the command left in its process group {}", launcher));
+}
+
+bool Child::State::launcher_exited(bool block) {
+  siginfo_t info{};
+  int r;
+  do {
+    r = ::waitid(P_PID, static_cast<id_t>(launcher), &info, WEXITED | WNOWAIT | (block ? 0 : WNOHANG));
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) throw SandboxError(fmt::format("waitid: {}", std::strerror(errno)));
+  if (info.si_pid != launcher) return false;
+  end_launcher_group();
+  int st = 0;
+  while (::waitpid(launcher, &st, 0) < 0)
+    if (errno != EINTR) throw SandboxError(fmt::format("waitpid: {}", std::strerror(errno)));
+  finish(st);
+  return true;
+}
+
 void Child::State::finish(int wait_status) {
   ExitStatus s;
   if (WIFEXITED(wait_status)) s.code = WEXITSTATUS(wait_status);
@@ -57,13 +91,8 @@ void Child::State::finish(int wait_status) {
   if (!launcher_status.empty()) {
     s.setup_failed = !runtime::launcher_started_command(status_fd, launcher_status);
   } else {
-    // Drain a report that arrived just before the launcher exited.
-    while (!command_pid && !report_eof && report_fd >= 0) {
-      bool eof = false;
-      auto r = runtime::read_report(report_fd, launcher, eof);
-      if (r) command_pid = r->pid;
-      if (eof || !r) break;
-    }
+    // A report that arrived just before the launcher exited.
+    drain_report();
     s.setup_failed = !command_pid;
   }
   status = s;
@@ -152,20 +181,12 @@ void Child::kill() {
 std::vector<Violation> Child::violations() const { return s_->monitor ? s_->monitor->violations() : std::vector<Violation>{}; }
 
 std::optional<ExitStatus> Child::try_wait() {
-  if (s_->status) return s_->status;
-  int st = 0;
-  pid_t p = ::waitpid(s_->launcher, &st, WNOHANG);
-  if (p == s_->launcher) s_->finish(st);
+  if (!s_->status) s_->launcher_exited(false);
   return s_->status;
 }
 
 ExitStatus Child::wait() {
-  while (!s_->status) {
-    int st = 0;
-    pid_t p = ::waitpid(s_->launcher, &st, 0);
-    if (p == s_->launcher) s_->finish(st);
-    else if (p < 0 && errno != EINTR) throw SandboxError(fmt::format("waitpid: {}", std::strerror(errno)));
-  }
+  while (!s_->status) s_->launcher_exited(true);
   return *s_->status;
 }
 

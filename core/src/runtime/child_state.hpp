@@ -44,6 +44,10 @@ struct Child::State {
   // For a launcher that reports itself, which names no pid: sets command_pid
   // to the child of the sandbox's init (the launcher's child), if there is one.
   void find_command();
+  // Whether the launcher has exited (waits for it when `block`); if so, ends
+  // its process group (end_launcher_group), reaps it and finish()es. Throws
+  // SandboxError when it cannot be waited for.
+  bool launcher_exited(bool block);
   // Records the launcher's exit, reaps, removes the placeholders.
   void finish(int wait_status);
   // The command could not be exec'd (no process is left): records `code` as
@@ -53,6 +57,14 @@ struct Child::State {
  private:
   // Reaps, stops the proxies, removes the placeholders.
   void clean_up();
+  // Reads srt-enter's report if it is waiting (sets command_pid).
+  void drain_report();
+  // When the launcher is the command and leads its own process group (the
+  // seatbelt and landlock launches), kills what the command left in that
+  // group: called between its exit and its reaping. Where srt is no
+  // subreaper (macOS) this is what keeps a command's background jobs from
+  // outliving srt; a process that left the group (setsid) is not found.
+  void end_launcher_group();
 };
 
 }  // namespace srt

@@ -315,7 +315,7 @@ std::vector<BackendStatus> Sandbox::backends(const ir::Policy &policy, bool deep
   std::vector<BackendStatus> out;
   for (const auto &p : impl_->registry->plugins()) {
     if (p.state != plugin::State::loaded || p.kind != SRT_PLUGIN_BACKEND) continue;
-    BackendStatus s{p.name, p.file, p.version, p.summary, p.abi_major, p.abi_minor, false, "", {}, {}, false};
+    BackendStatus s{p.name, p.file, p.version, p.summary, p.abi_major, p.abi_minor, false, "", {}, {}, false, false};
     try {
       auto probe = plugin::Backend(p).probe(json, deep);
       s.usable = probe.usable;
@@ -323,6 +323,7 @@ std::vector<BackendStatus> Sandbox::backends(const ir::Policy &policy, bool deep
       s.features = probe.features;
       s.feature_notes = probe.feature_notes;
       s.host_namespaces = probe.host_namespaces;
+      s.keeps_absent_paths = probe.keeps_absent_paths;
     } catch (const Error &e) {
       s.reason = e.what();
     }
@@ -508,7 +509,9 @@ Child Sandbox::spawn(const Command &command, SpawnOptions options) {
   };
   state->reap_orphans = options.reap_orphans;
   state->own_group = !policy.process.allow_pty;
-  state->session->create_placeholders(policy.filesystem.mounts);
+  // (A backend whose rules match paths keeps absent ones absent by itself:
+  // no ghost files in the user's tree.)
+  if (!probe.keeps_absent_paths) state->session->create_placeholders(policy.filesystem.mounts);
 
   // srt's proxies (and relays to external ones). With a network namespace
   // they start while bwrap builds the sandbox, and srt-enter waits for srt's

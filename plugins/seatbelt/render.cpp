@@ -53,6 +53,15 @@ LaunchPlan render(const ir::Policy &policy, const LaunchRequest &request, std::u
   // srt and execs the command: one process, whose pid srt started.
   plan.argv = {kSandboxExec, "-p", render_profile(policy, options), "--"};
   plan.argv.insert(plan.argv.end(), request.enter_argv.begin(), request.enter_argv.end());
+#ifndef __APPLE__
+  // Only shown here (explain), never run: srt on Linux offers srt-enter its
+  // seccomp filter, which srt on macOS has not. Shown as macOS runs it.
+  for (std::size_t i = 4; i + 1 < plan.argv.size() && plan.argv[i] != "--"; ++i)
+    if (plan.argv[i] == "--seccomp-fd") {
+      plan.argv.erase(plan.argv.begin() + static_cast<std::ptrdiff_t>(i), plan.argv.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      break;
+    }
+#endif
   plan.env = sdk::command_environment(policy, request);
   plan.cwd = policy.process.cwd;
   plan.confine.new_session = !policy.process.allow_pty;  // no controlling terminal: no TIOCSTI injection

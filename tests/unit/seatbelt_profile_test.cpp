@@ -312,6 +312,13 @@ TEST_CASE("seatbelt plan: sandbox-exec runs srt-enter's argv under the profile, 
   auto moved = req;
   moved.enter_argv[0] = "/elsewhere/srt-enter";
   CHECK_THROWS_AS(srt::seatbelt::render(policy, moved, 1), srt::sdk::Unsupported);
+  // Shown on Linux as macOS runs it: srt there gives srt-enter no seccomp
+  // filter (a command's own "--seccomp-fd" argument is kept).
+  auto linux_request = req;
+  linux_request.enter_argv = {req.enter_host_path, "--report-fd", "3", "--seccomp-fd", "4", "--", "x", "--seccomp-fd", "4"};
+  auto shown = srt::seatbelt::render(policy, linux_request, 1);
+  CHECK(std::vector<std::string>(shown.argv.begin() + 4, shown.argv.end()) ==
+        std::vector<std::string>{req.enter_host_path, "--report-fd", "3", "--", "x", "--seccomp-fd", "4"});
 }
 
 TEST_CASE("seatbelt probe: absent protected paths are kept absent by the profile alone (no placeholders)") {

@@ -53,7 +53,7 @@ struct LaunchRequest {
   bool is_root = false;  // the caller's effective uid is 0
   // TCP ports on 127.0.0.1 the command must be able to connect to (the
   // proxies, or the user's own proxy), for backends whose probe says
-  // "host_network": they have no network namespace, so srt's proxies listen
+  // "host_namespaces": they have no network namespace, so srt's proxies listen
   // on the host's loopback and the environment points there.
   std::vector<std::uint16_t> proxy_ports;
   // The core's offer to skip srt-enter, made when the command needs none of

@@ -8,12 +8,19 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace srt {
+
+namespace {
+// How often wait() looks again while the system reports a stopped launcher.
+constexpr std::chrono::milliseconds kStoppedLauncherPoll{20};
+}  // namespace
 
 Child::State::~State() {
   if (launcher > 0 && !status) {
@@ -75,6 +82,12 @@ bool Child::State::launcher_exited(bool block) {
   } while (r < 0 && errno == EINTR);
   if (r < 0) throw SandboxError(fmt::format("waitid: {}", std::strerror(errno)));
   if (info.si_pid != launcher) return false;
+  if (info.si_code != CLD_EXITED && info.si_code != CLD_KILLED && info.si_code != CLD_DUMPED) {
+    // Reported by macOS for a stopped child (seen on macOS 26), though not
+    // asked for: not an exit. Waiting again at once would spin.
+    if (block) std::this_thread::sleep_for(kStoppedLauncherPoll);
+    return false;
+  }
   end_launcher_group();
   int st = 0;
   while (::waitpid(launcher, &st, 0) < 0)

@@ -24,6 +24,8 @@ packages=(
   git python3 python3-jsonschema util-linux passwd procps curl
   # The fuzz suite (libFuzzer):
   clang libclang-rt-14-dev
+  # The macOS build check (tests/macos; llvm-nm reads its objects):
+  llvm-14
 )
 
 install_missing() {

@@ -7,8 +7,10 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>  // close_range
+#endif
 
 namespace srt::enter {
 

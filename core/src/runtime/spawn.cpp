@@ -18,8 +18,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+#if SRT_LINUX_EXTRAS
+#include <sys/syscall.h>  // close_range
+#endif
 #include <sys/wait.h>
 
 namespace srt::runtime {

@@ -1,10 +1,10 @@
 // A usable backend for tests/unit/violation_monitor_test.cpp,
-// absent_paths_test.cpp and command_group_test.cpp: it runs the command itself, confined only by
-// no_new_privs and srt's system-call filter, and asks srt to watch a "log"
-// that prints recorded Seatbelt lines (this session's, another session's,
-// noise, malformed), then creates
-// $SRT_TEST_VIOLATION_DIR/ready and waits to be stopped. The command's
-// environment chooses the log:
+// absent_paths_test.cpp and command_group_test.cpp (test_backend.hpp): it
+// runs the command itself in a new session, confined only by no_new_privs
+// and srt's system-call filter, and asks srt to watch a "log" that prints
+// recorded Seatbelt lines (this session's, another session's, noise,
+// malformed), then creates $SRT_TEST_VIOLATION_DIR/ready and waits to be
+// stopped. The command's environment chooses the log:
 //   SRT_TEST_VIOLATION_MODE=missing   a log program that does not exist
 //   SRT_TEST_VIOLATION_MODE=stubborn  a log that ignores SIGTERM
 #include <srt/plugin.hpp>

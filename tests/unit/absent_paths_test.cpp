@@ -6,8 +6,8 @@
 // concurrent_launches.)
 #include <srt/srt.hpp>
 
-#include "srt_config.hpp"
 #include "temp_dir.hpp"
+#include "test_backend.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,12 +18,9 @@ using srt::test::TempDir;
 
 TEST_CASE("absent paths: a backend that keeps them absent by its rules gets no placeholders on the host") {
   TempDir dir;
-  srt::Options o;
-  o.backend = "test-violation-log";  // runs the command itself; keeps_absent_paths
-  o.plugin_dirs = {SRT_TEST_PLUGIN_DIR};
-  o.cwd = dir.path();
-  o.enter_path = SRT_BUILD_CORE_DIR "/srt-enter";
-  auto sb = srt::Sandbox::from_json(R"({"filesystem": {"allowWrite": ["."], "denyWrite": ["./missing/deep"]}})", o);
+  // The test backend's probe says keeps_absent_paths.
+  auto sb = srt::Sandbox::from_json(R"({"filesystem": {"allowWrite": ["."], "denyWrite": ["./missing/deep"]}})",
+                                    srt::test::test_backend_options(dir.path()));
 
   // The compiled policy still protects them: the backend's rules need them.
   auto policy = sb.compile();

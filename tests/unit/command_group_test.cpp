@@ -5,8 +5,8 @@
 // command's exit and its reaping.
 #include <srt/srt.hpp>
 
-#include "srt_config.hpp"
 #include "temp_dir.hpp"
+#include "test_backend.hpp"
 
 #include <doctest/doctest.h>
 
@@ -43,12 +43,7 @@ bool ends_within(pid_t pid, std::chrono::milliseconds limit) {
 
 TEST_CASE("command group: a background job the command leaves in its group is killed when the command exits") {
   TempDir dir;
-  srt::Options o;
-  o.backend = "test-violation-log";
-  o.plugin_dirs = {SRT_TEST_PLUGIN_DIR};
-  o.cwd = dir.path();
-  o.enter_path = SRT_BUILD_CORE_DIR "/srt-enter";
-  auto sb = srt::Sandbox::from_json("{}", o);
+  auto sb = srt::Sandbox::from_json("{}", srt::test::test_backend_options(dir.path()));
   srt::Command c;
   // One job stays in the group; one leaves it (a new session of its own,
   // which writes its pid once it has left).

@@ -5,8 +5,8 @@
 // library reports them (Child::violations, Sandbox::ignores_violation).
 #include <srt/srt.hpp>
 
-#include "srt_config.hpp"
 #include "temp_dir.hpp"
+#include "test_backend.hpp"
 
 #include <doctest/doctest.h>
 
@@ -32,12 +32,7 @@ struct Logged {
 };
 
 srt::Sandbox sandbox(const TempDir &dir, Logged &logged, const std::string &settings = "{}") {
-  srt::Options o;
-  o.backend = "test-violation-log";
-  o.plugin_dirs = {SRT_TEST_PLUGIN_DIR};
-  o.cwd = dir.path();
-  // Checked for, never run: the test backend runs the command itself.
-  o.enter_path = SRT_BUILD_CORE_DIR "/srt-enter";
+  srt::Options o = srt::test::test_backend_options(dir.path());
   o.debug = true;
   o.log = [&logged](srt::LogLevel level, const std::string &line) {
     std::lock_guard lock(logged.mu);
